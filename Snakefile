@@ -1,0 +1,22 @@
+# Comparative text analysis of Chinese government work reports (政府工作报告).
+# Run: snakemake --cores all ; parameters: config/config.yaml ; outputs: results/ (see results/README.md)
+
+from snakemake.utils import min_version
+
+min_version("8.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/corpus.smk"
+
+
+rule all:
+    input:
+        final_outputs(),
+    default_target: True

@@ -1,0 +1,36 @@
+# Step 1: from input texts to one clean document per report (results/corpus/).
+
+
+checkpoint split_reports:
+    input:
+        sources=INPUT_FILES,
+        manifest=manifest_input,
+    output:
+        reports=report(
+            "results/corpus/reports.csv",
+            caption="../report/reports.rst",
+            category="1. Corpus",
+        ),
+        text=directory("results/corpus/text"),
+        toc=report(
+            "results/corpus/toc.csv",
+            caption="../report/toc.rst",
+            category="1. Corpus",
+        ),
+        glossary=report(
+            "results/corpus/glossary.csv",
+            caption="../report/glossary.rst",
+            category="1. Corpus",
+        ),
+        dropped=report(
+            "results/corpus/dropped.csv",
+            caption="../report/dropped.rst",
+            category="1. Corpus",
+        ),
+        sources="results/corpus/sources.csv",
+    params:
+        settings=lookup(dpath="split", within=config),
+    log:
+        "results/logs/split_reports.log",
+    script:
+        "../../scripts/split_reports.py"
