@@ -2,9 +2,9 @@
 
 Called from workflow/rules/common.smk before Snakemake's own `validate` (which also fills in the
 schema's defaults), so that a wrong type or an unknown key stops the run with a message such as
-`config key 'split.max_header_lines': 'ten' is not of type 'integer' (allowed: integer, at least 1)`.
+`config key 'split.max_header_lines': 'ten' is not of type 'integer' (allowed: integer, at
+least 1)`.
 """
-
 
 import glob
 import os
@@ -75,7 +75,9 @@ def expand_inputs(patterns: list[str]) -> list[str]:
     files: list[str] = []
     for pattern in patterns:
         if glob.has_magic(pattern):
-            matches = sorted(path for path in glob.glob(pattern, recursive=True) if os.path.isfile(path))
+            matches = sorted(
+                path for path in glob.glob(pattern, recursive=True) if os.path.isfile(path)
+            )
             if not matches:
                 raise ConfigError(
                     f"config key 'inputs': the pattern {pattern!r} matches no file "
@@ -96,5 +98,5 @@ def check_manifest(path: str) -> None:
     if path and not os.path.isfile(path):
         raise ConfigError(
             f"config key 'manifest': the file {path!r} does not exist "
-            f"(working directory {os.getcwd()}). Correct the path, or set manifest: \"\"."
+            f'(working directory {os.getcwd()}). Correct the path, or set manifest: "".'
         )

@@ -5,7 +5,6 @@ that is killed never leaves a file that looks finished. CSV tables carry a UTF-8
 so that Excel and WPS open them with the right encoding.
 """
 
-
 import contextlib
 import csv
 import io

@@ -10,7 +10,6 @@ appendix) or in the list of dropped lines, so that nothing is thrown away silent
 The pure functions here are called by the tests; `main` is the thin entry for Snakemake.
 """
 
-
 import dataclasses
 import functools
 import hashlib
@@ -48,7 +47,13 @@ def _to_full_width(match: re.Match) -> str:
     char, text, at = match.group(), match.string, match.start()
     before = text[at - 1] if at else ""
     after = text[at + 1] if at + 1 < len(text) else ""
-    if char in ",:" and before.isascii() and before.isdigit() and after.isascii() and after.isdigit():
+    if (
+        char in ",:"
+        and before.isascii()
+        and before.isdigit()
+        and after.isascii()
+        and after.isdigit()
+    ):
         return char
     return _ASCII_TO_FULL[char]
 
@@ -88,7 +93,13 @@ def decode_bytes(data: bytes, source: str, encodings: Sequence[str]) -> tuple[st
         raise InputError(f"{source}: the file is empty. Remove it from `inputs` in the config.")
     for bom, codec in _UTF16_BOMS.items():
         if data.startswith(bom):
-            return data[len(bom) :].decode(codec), f"{codec} with BOM"
+            try:
+                return data[len(bom) :].decode(codec), f"{codec} with BOM"
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    f"{source}: starts with a UTF-16 byte order mark but cannot be read as "
+                    f"{codec} ({error.reason} at byte {error.start}). Convert it to UTF-8."
+                ) from None
     if b"\x00" in data[:65536]:
         raise InputError(
             f"{source}: this is a binary file (it contains NUL bytes), not a text. "
@@ -209,7 +220,7 @@ _TITLE = re.compile(r"(?:(?P<year>\d{4})年)?(?P<region>[^0-9，。：；！？]
 _OFFICE = r"代理省长|代理市长|代理区长|代理县长|代理主席|代省长|代市长|代区长|代县长"
 _OFFICE += r"|省长|市长|区长|县长|州长|盟长|旗长|主席|总理"
 _NAME = rf"[{CJK}]{{1,4}}(?:·[{CJK}]{{1,10}})?"
-_SPEAKER_AFTER = re.compile(rf"(?P<office>{_OFFICE}) ?(?P<name>{_NAME}?)(?=在|作|$| |（|，)")
+_SPEAKER_AFTER = re.compile(rf"(?P<office>{_OFFICE})\s*(?P<name>{_NAME}?)(?=在|作|$|\s|（|，)")
 _SPEAKER_BEFORE = re.compile(rf"(?:^|(?<=[日 —]))(?P<name>{_NAME})(?P<office>{_OFFICE})在")
 _GOVERNMENT = re.compile(r"(?P<region>.{2,24}?)(?:人民政府|政府)?$")
 
@@ -282,7 +293,9 @@ SALUTATION_ONLY = re.compile(r"^各位代表[：！，。!:,]?$")
 TOC_LINE = re.compile(r"^(?P<entry>.+?)\s*(?:[.．·…。]{5,}|…{2,})\s*(?P<page>\d+)?$")
 TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 SUB_HEADING = re.compile(r"^（[一二三四五六七八九十]{1,3}）")
-GLOSSARY_ENTRY = re.compile(r"^(?P<number>\d{1,3}) ?[.．、] ?(?P<term>[^：:]{1,60}?) ?[：:] ?(?P<definition>.+)$")
+GLOSSARY_ENTRY = re.compile(
+    r"^(?P<number>\d{1,3}) ?[.．、] ?(?P<term>[^：:]{1,60}?) ?[：:] ?(?P<definition>.+)$"
+)
 
 PARTS = ("opening", "review", "plans", "government", "closing", "other", "appendix")
 
@@ -425,7 +438,9 @@ def _top_part(heading: str, position: int, settings: Settings) -> str:
         return "government"
     if any(keyword in heading for keyword in settings.review_keywords):
         return "review"
-    if any(keyword in heading for keyword in settings.plans_keywords) or re.search(r"\d{4}", heading):
+    if any(keyword in heading for keyword in settings.plans_keywords) or re.search(
+        r"\d{4}", heading
+    ):
         return "plans"
     if "政府" in heading:
         return "government"
@@ -463,9 +478,7 @@ def assign_parts(paragraphs: list[Paragraph], settings: Settings) -> list[Paragr
         elif index > 0 and top and SUB_HEADING.match(text):
             name, whole = _heading_text(text, settings)
             sub = name
-            sub_part = (
-                "government" if any(k in name for k in settings.government_keywords) else ""
-            )
+            sub_part = "government" if any(k in name for k in settings.government_keywords) else ""
             paragraph.heading = 2 if whole else 0
         elif index > 0 and OPENING.match(text):
             # A paragraph addressed to the deputies closes the current subsection. In the plans,
@@ -625,6 +638,12 @@ def split_source(
             index = max(probe, index) + 1
             continue
         index += 1
+    if manifest_entry and manifest_entry.get("region") and len(starts) > 1:
+        raise InputError(
+            f"{source_file}: the manifest gives one region ({manifest_entry['region']}) for a file "
+            f"that holds {len(starts)} reports. Leave `region` empty for this file in the manifest "
+            "(the reports' headers name their regions), or split the file."
+        )
     if not starts and manifest_entry:
         openings = [i for i, line in enumerate(norm) if OPENING.match(line)]
         first = next((i for i, line in enumerate(norm) if line), 0)
@@ -704,12 +723,26 @@ def _apply_manifest(header: Header, entry: dict) -> Header:
 
 # --- identifiers -------------------------------------------------------------------------------
 
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "省", "市", "区", "县", "旗", "盟")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+)
 
 
 # Official romanisations that plain pinyin gets wrong or makes ambiguous (陕西 vs 山西).
 _SLUG_OVERRIDES = {"陕西": "shaanxi", "内蒙古": "neimenggu"}
-_ETHNIC_AUTONOMY = re.compile(rf"^(?P<place>[{CJK}]{{2,}}?)(?:[{CJK}]{{1,6}}族|维吾尔)+自治[区州县旗]$")
+_ETHNIC_AUTONOMY = re.compile(
+    rf"^(?P<place>[{CJK}]{{2,}}?)(?:[{CJK}]{{1,6}}族|维吾尔)+自治[区州县旗]$"
+)
 
 
 def slug(name: str) -> str:
@@ -803,7 +836,7 @@ class Corpus:
 
 
 def read_manifest(path: str | None) -> dict[str, dict]:
-    """Manifest CSV: file (as listed in `inputs`), region, year[, parent, level, session_date, speaker]."""
+    """Read the manifest CSV: file (as in `inputs`), region, year[, parent, level, …]."""
     if not path:
         return {}
     rows = read_csv(path)
@@ -837,8 +870,9 @@ def split_corpus(
             raise InputError(
                 f"{path}: no government work report recognised: no title line "
                 "(…政府工作报告) followed within "
-                f"{settings.max_header_lines} lines by the opening 各位代表. Give the file a header "
-                "or list it in the manifest (`manifest` in the config) with its region and year."
+                f"{settings.max_header_lines} lines by the opening 各位代表. Give the file a "
+                "header or list it in the manifest (`manifest` in the config) with its region "
+                "and year."
             )
         for report in source.reports:
             where = f"{path} line {report.first_line}"
@@ -969,7 +1003,8 @@ def write_outputs(corpus: Corpus, output, log=None) -> None:
             )
         for report in corpus.reports:
             log.info(
-                "%s: %s%s %s, lines %d-%d, %d paragraphs, %d appendix paragraphs, %d glossary terms",
+                "%s: %s%s %s, lines %d-%d, %d paragraphs, %d appendix paragraphs, "
+                "%d glossary terms",
                 report.report_id,
                 report.header.parent,
                 report.header.region,

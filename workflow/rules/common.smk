@@ -1,4 +1,4 @@
-# Helpers shared by the rule files: config validation at start-up and the input files.
+# Shared helpers: config validation at start-up, the input files, the final targets.
 
 import sys
 from pathlib import Path

@@ -28,9 +28,11 @@ checkpoint split_reports:
             category="1. Corpus",
         ),
         sources="results/corpus/sources.csv",
-    params:
-        settings=lookup(dpath="split", within=config),
     log:
         "results/logs/split_reports.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=lookup(dpath="split", within=config),
     script:
         "../../scripts/split_reports.py"

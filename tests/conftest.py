@@ -1,0 +1,75 @@
+"""Shared fixtures: the project's paths, the splitting settings from the shipped config."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "beijing_2024_reports_compendium.txt"
+PROVINCES = ROOT.parent / "shared" / "corpora" / "provinces-2025"
+# What a run needs from the checkout (results/ and caches are not copied).
+PROJECT_ITEMS = ["Snakefile", "workflow", "scripts", "config", "seeds"]
+
+
+@pytest.fixture(scope="session")
+def config():
+    return yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def settings(config):
+    from split_reports import Settings
+
+    return Settings.from_params(config["split"])
+
+
+@pytest.fixture(scope="session")
+def provinces():
+    """The 31 provincial reports of ../shared (absent in a user's clone: the test skips)."""
+    files = sorted(PROVINCES.glob("*.txt"))
+    if len(files) != 31:
+        pytest.skip(
+            f"the provincial corpus is not at {PROVINCES} (it lives in ../shared, beside the "
+            "project, on the developers' machines and in CI; a user's clone does not have it)"
+        )
+    return files
+
+
+def copy_project(target: Path) -> Path:
+    """A fresh copy of the workflow in `target`, as a user's checkout would be."""
+    for item in PROJECT_ITEMS:
+        source = ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, target / item, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / item)
+    return target
+
+
+def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run Snakemake in `workdir`; return the finished process (stdout and stderr merged)."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    process = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    if check and process.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{process.stdout[-6000:]}")
+    return process
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """One real run of the workflow on the bundled seed, in a temporary directory."""
+    workdir = copy_project(tmp_path_factory.mktemp("seed_run"))
+    run_snakemake(workdir)
+    return workdir
