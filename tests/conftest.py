@@ -67,6 +67,21 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
     return process
 
 
+def planned_jobs(output: str) -> dict[str, int]:
+    """Jobs a dry run would run, by rule, read from Snakemake's "Job stats" table."""
+    jobs: dict[str, int] = {}
+    lines = output.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("Job stats:"):
+            for row in lines[number + 3 :]:
+                parts = row.split()
+                if len(parts) != 2 or parts[0] == "total":
+                    break
+                jobs[parts[0]] = int(parts[1])
+            break
+    return jobs
+
+
 @pytest.fixture(scope="session")
 def seed_run(tmp_path_factory):
     """One real run of the workflow on the bundled seed, in a temporary directory."""

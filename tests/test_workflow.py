@@ -66,6 +66,17 @@ def test_an_up_to_date_workflow_runs_nothing(seed_run):
     assert "Nothing to be done" in process.stdout
 
 
+def test_reordering_the_config_reruns_nothing(seed_run):
+    path = seed_run / "config" / "config.yaml"
+    original = path.read_text(encoding="utf-8")
+    try:
+        # safe_dump sorts the keys and drops the comments: same values, another text.
+        path.write_text(yaml.safe_dump(yaml.safe_load(original), allow_unicode=True), "utf-8")
+        assert "Nothing to be done" in run_snakemake(seed_run, "--dry-run").stdout
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
 def test_changing_a_split_parameter_reruns_the_split(seed_run, tmp_path):
     workdir = copy_project(tmp_path)
     run_snakemake(workdir)

@@ -1,5 +1,6 @@
 # Shared helpers: config validation at start-up, the input files, the final targets.
 
+import math
 import sys
 from pathlib import Path
 
@@ -7,6 +8,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from snakemake.utils import validate
 from config_check import check_config, check_manifest, expand_inputs
+from gwr_common import read_csv
 
 SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 
@@ -23,6 +25,64 @@ def manifest_input(wildcards):
     return [config["manifest"]] if config["manifest"] else []
 
 
+# jieba's dictionary cache: project-local, not a file shared by everyone in /tmp.
+JIEBA_CACHE = ".cache/jieba"
+# Keys of `segment` that are not parameters of the tokens: how jobs are cut, and files (inputs).
+JOB_KEYS = ("reports_per_job", "min_jobs", "stopwords", "pos_overrides")
+
+
+def report_ids():
+    """The reports found by the split (known once the checkpoint has run)."""
+    reports = checkpoints.split_reports.get().output.reports
+    return [row["report_id"] for row in read_csv(reports)]
+
+
+def shard_plan():
+    """Reports cut into balanced, contiguous shards: one segmentation job per shard."""
+    ids = report_ids()
+    per_job, min_jobs = (
+        config["segment"][key] for key in ("reports_per_job", "min_jobs")
+    )
+    count = min(len(ids), max(min_jobs, math.ceil(len(ids) / per_job)))
+    size, extra = divmod(len(ids), count)
+    plan, start = {}, 0
+    for number in range(count):
+        end = start + size + (number < extra)
+        plan[f"shard-{number + 1:03d}"] = ids[start:end]
+        start = end
+    return plan
+
+
+def shard_reports(wildcards):
+    return shard_plan()[wildcards.shard]
+
+
+def token_shards(wildcards):
+    return expand("results/tokens/{shard}", shard=shard_plan())
+
+
+def settings(section, exclude=()):
+    """A config section as a params value, its keys sorted: reordering keys reruns nothing."""
+    return {
+        key: config[section][key]
+        for key in sorted(config[section])
+        if key not in exclude
+    }
+
+
+def split_settings(wildcards):
+    return settings("split")
+
+
+def dictionary_settings(wildcards):
+    return settings("dictionary")
+
+
+def segment_settings(wildcards):
+    """What decides the tokens (a change reruns segmentation); not how jobs are cut."""
+    return settings("segment", exclude=JOB_KEYS)
+
+
 def final_outputs():
     """Everything a default run produces."""
     return [
@@ -31,4 +91,9 @@ def final_outputs():
         rules.split_reports.output.glossary,
         rules.split_reports.output.dropped,
         rules.split_reports.output.sources,
+        rules.build_dictionary.output.user_dict,
+        rules.build_dictionary.output.harvested,
+        rules.vocabulary.output.vocabulary,
+        rules.vocabulary.output.dropped,
+        rules.vocabulary.output.index,
     ]

@@ -33,6 +33,6 @@ checkpoint split_reports:
     conda:
         "../envs/gwr.yaml"
     params:
-        settings=lookup(dpath="split", within=config),
+        settings=split_settings,
     script:
         "../../scripts/split_reports.py"

@@ -1,0 +1,172 @@
+"""Benchmark of the segmentation step: speed and policy terms kept whole.
+
+    python benchmarks/segmentation.py [--repeats 5] [--corpus DIR]
+
+Reads the 31 provincial reports of ../shared/corpora/provinces-2025/ and the bundled seed (the
+seed alone when that folder is absent), splits and normalises them as the workflow does, then
+
+- times the pipeline's segmentation (jieba + dictionary + tag lookup + filters) against raw
+  `jieba.lcut` and `jieba.posseg.lcut` over all body paragraphs, on one core, interleaving the
+  methods and keeping the best of the repeats so that a noisy machine disturbs the ratio as little
+  as possible -> results/benchmarks/segment_throughput.csv;
+- counts, for the terms of tests/data/policy_terms_eval.txt, the share of their occurrences that
+  stock jieba and the pipeline keep as one token -> results/benchmarks/term_integrity.csv.
+"""
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import yaml  # noqa: E402
+from build_dictionary import build, read_word_list  # noqa: E402
+from gwr_common import write_csv  # noqa: E402
+from jieba_setup import base_tags, import_jieba, make_tokenizer  # noqa: E402
+from segment import Segmenter, SegmentSettings, place_names, read_tag_overrides  # noqa: E402
+from split_reports import Settings, report_rows, split_corpus  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "provinces-2025"
+
+
+SEED = ROOT / "seeds" / "beijing_2024_reports_compendium.txt"
+EVAL_TERMS = ROOT / "tests" / "data" / "policy_terms_eval.txt"
+
+
+def load(corpus_dir: Path):
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text("utf-8"))
+    files = [SEED, *sorted(corpus_dir.glob("*.txt"))]
+    corpus = split_corpus([str(f) for f in files], Settings.from_params(config["split"]))
+    paragraphs = [
+        p.text for r in corpus.reports for p in r.paragraphs if p.part in config["segment"]["parts"]
+    ]
+    return config, corpus, paragraphs, files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = parser.parse_args()
+    config, corpus, paragraphs, files = load(args.corpus)
+    characters = sum(map(len, paragraphs))
+    cache = Path(tempfile.mkdtemp(prefix="jieba-bench-"))
+    jieba = import_jieba()
+
+    raw = make_tokenizer(cache)
+    posseg = jieba.posseg.POSTokenizer(make_tokenizer(cache))
+    stopwords = read_word_list(str(ROOT / p) for p in config["segment"]["stopwords"])
+    builder = make_tokenizer(cache)
+    tags = base_tags(builder)
+    dictionary, _ = build(
+        [str(ROOT / p) for p in config["dictionary"]["files"]],
+        [entry for r in corpus.reports for entry in r.glossary],
+        paragraphs,
+        stopwords,
+        config["dictionary"],
+        builder,
+        tags,
+    )
+    tags.update(read_tag_overrides(str(ROOT / p) for p in config["segment"]["pos_overrides"]))
+    segmenter = Segmenter(
+        make_tokenizer(cache),
+        tags,
+        dictionary,
+        stopwords,
+        place_names(report_rows(corpus)),
+        SegmentSettings.from_params(config["segment"]),
+    )
+    methods = {
+        "jieba.lcut (raw)": lambda text: raw.lcut(text),
+        "pipeline: lcut + dictionary + tags + filters": lambda text: segmenter.segment(
+            text, Counter()
+        ),
+        "jieba.posseg.lcut": lambda text: posseg.lcut(text),
+    }
+    best = {name: float("inf") for name in methods}
+    for _ in range(args.repeats):
+        for name, method in methods.items():
+            start = time.perf_counter()
+            for text in paragraphs:
+                method(text)
+            best[name] = min(best[name], time.perf_counter() - start)
+    reference = characters / best["jieba.lcut (raw)"]
+    rows = [
+        {
+            "method": name,
+            "seconds": f"{seconds:.3f}",
+            "characters_per_second": round(characters / seconds),
+            "ratio_to_raw_lcut": f"{characters / seconds / reference:.2f}",
+        }
+        for name, seconds in best.items()
+    ]
+    integrity = term_integrity(paragraphs, raw, segmenter)
+    write_csv(
+        ROOT / "results" / "benchmarks" / "term_integrity.csv",
+        ["method", "terms_found", "occurrences", "kept_whole", "share"],
+        integrity,
+    )
+    out = ROOT / "results" / "benchmarks" / "segment_throughput.csv"
+    write_csv(out, ["method", "seconds", "characters_per_second", "ratio_to_raw_lcut"], rows)
+    print(f"{len(files)} files, {len(paragraphs)} paragraphs, {characters} characters, one core")
+    print(f"best of {args.repeats} repeats:")
+    for row in rows:
+        print(
+            f"  {row['method']:<48} {row['characters_per_second']:>9,} chars/s"
+            f"  x{row['ratio_to_raw_lcut']}"
+        )
+    print("policy terms kept whole (tests/data/policy_terms_eval.txt):")
+    for row in integrity:
+        print(
+            f"  {row['method']:<48} {row['kept_whole']}/{row['occurrences']} occurrences"
+            f" = {row['share']} ({row['terms_found']} terms found)"
+        )
+    print(f"written: {out.relative_to(ROOT)}, results/benchmarks/term_integrity.csv")
+
+
+def term_integrity(paragraphs, raw, segmenter) -> list[dict]:
+    """Occurrences of the evaluation terms that lie inside one token, stock jieba vs pipeline."""
+    terms = [
+        line.strip()
+        for line in EVAL_TERMS.read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    cuts = {
+        "stock jieba.lcut": raw.lcut,
+        "pipeline": lambda text: [word for word, _ in segmenter.cut(text)],
+    }
+    rows = []
+    for name, cut in cuts.items():
+        found, whole, terms_found = 0, 0, set()
+        for text in paragraphs:
+            present = [t for t in terms if t in text]
+            if not present:
+                continue
+            spans, start = [], 0
+            for word in cut(text):
+                spans.append((start, start + len(word)))
+                start += len(word)
+            for term in present:
+                terms_found.add(term)
+                for match in re.finditer(re.escape(term), text):
+                    found += 1
+                    whole += any(a <= match.start() and match.end() <= b for a, b in spans)
+        rows.append(
+            {
+                "method": name,
+                "terms_found": len(terms_found),
+                "occurrences": found,
+                "kept_whole": whole,
+                "share": f"{whole / found:.3f}",
+            }
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    main()

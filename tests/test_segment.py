@@ -1,0 +1,190 @@
+"""Segmentation: dictionary harvesting, policy terms kept whole, filters, determinism."""
+
+import re
+from collections import Counter
+
+import pytest
+from build_dictionary import build, read_word_list
+from conftest import ROOT, SEED
+from jieba_setup import import_jieba, make_tokenizer
+from segment import (
+    Segmenter,
+    SegmentSettings,
+    base_tags,
+    place_names,
+    read_tag_overrides,
+    segment_report,
+)
+from split_reports import paragraph_records, report_rows, split_corpus
+
+EVAL_TERMS = [
+    line.strip()
+    for line in (ROOT / "tests" / "data" / "policy_terms_eval.txt").read_text("utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+
+def make_segmenter(corpus, config, cache_dir):
+    """The pipeline's segmenter for `corpus`, built as the workflow builds it."""
+    stopwords = read_word_list(str(ROOT / path) for path in config["segment"]["stopwords"])
+    tokenizer = make_tokenizer(cache_dir)
+    paragraphs = [
+        p["text"]
+        for r in corpus.reports
+        for p in paragraph_records(r)
+        if p["part"] in config["segment"]["parts"]
+    ]
+    glossary = [entry for r in corpus.reports for entry in r.glossary]
+    dictionary, harvested = build(
+        [str(ROOT / path) for path in config["dictionary"]["files"]],
+        glossary,
+        paragraphs,
+        stopwords,
+        config["dictionary"],
+        tokenizer,
+        base_tags(tokenizer),
+    )
+    tags = base_tags(tokenizer)
+    tags.update(read_tag_overrides(str(ROOT / p) for p in config["segment"]["pos_overrides"]))
+    segmenter = Segmenter(
+        make_tokenizer(cache_dir),
+        tags,
+        dictionary,
+        stopwords,
+        place_names(report_rows(corpus)),
+        SegmentSettings.from_params(config["segment"]),
+    )
+    return segmenter, harvested
+
+
+@pytest.fixture(scope="module")
+def seed(settings):
+    return split_corpus([str(SEED)], settings)
+
+
+@pytest.fixture(scope="module")
+def seed_segmenter(seed, config, tmp_path_factory):
+    return make_segmenter(seed, config, tmp_path_factory.mktemp("jieba"))
+
+
+@pytest.fixture(scope="module")
+def seed_tokens(seed, seed_segmenter):
+    segmenter, _ = seed_segmenter
+    dropped = Counter()
+    tokens = {
+        r.report_id: segment_report(paragraph_records(r), segmenter, dropped) for r in seed.reports
+    }
+    return tokens, dropped
+
+
+def covered(text: str, words: list[str], term: str) -> tuple[int, int]:
+    """(occurrences of `term` in `text`, those lying inside one word of the cut)."""
+    spans, start = [], 0
+    for word in words:
+        spans.append((start, start + len(word)))
+        start += len(word)
+    assert start == len(text), "the cut must keep every character"
+    found = whole = 0
+    for match in re.finditer(re.escape(term), text):
+        found += 1
+        whole += any(s <= match.start() and match.end() <= e for s, e in spans)
+    return found, whole
+
+
+def whole_share(paragraphs, cut) -> tuple[float, int]:
+    found = whole = 0
+    for text in paragraphs:
+        words = cut(text)
+        for term in EVAL_TERMS:
+            f, w = covered(text, words, term)
+            found, whole = found + f, whole + w
+    return whole / found, found
+
+
+def test_harvest_finds_glossary_and_quoted_terms(seed_segmenter):
+    _, harvested = seed_segmenter
+    by_source = {}
+    for row in harvested:
+        by_source.setdefault(row["source"], set()).add(row["term"])
+    assert {"glossary", "quoted"} <= set(by_source)
+    # Harvested terms are new to the dictionary: not shipped, not in jieba's own dictionary.
+    assert any(len(term) >= 3 for term in by_source["quoted"])
+    for row in harvested:
+        assert 2 <= len(row["term"]) <= 10 and row["count"] >= 1
+
+
+def test_policy_terms_come_out_whole_in_the_seed(seed, seed_segmenter):
+    segmenter, _ = seed_segmenter
+    jieba = import_jieba()
+    paragraphs = [p.text for r in seed.reports for p in r.paragraphs]
+    stock, found = whole_share(paragraphs, jieba.lcut)
+    ours, _ = whole_share(paragraphs, lambda t: [w for w, _ in segmenter.cut(t)])
+    assert found >= 50
+    assert ours == 1.0, f"pipeline keeps {ours:.0%} of {found} occurrences whole"
+    assert stock < 0.8
+
+
+def test_special_characters_in_terms(seed_segmenter):
+    segmenter, _ = seed_segmenter
+    words = [w for w, _ in segmenter.cut("组建“马连道·数据街”合作发展联盟，实施“人工智能+”行动。")]
+    assert "马连道·数据街" in words
+    assert "人工智能+" in words
+
+
+def test_stopwords_boilerplate_places_numbers_and_debris_are_gone(seed_tokens, config):
+    tokens, dropped = seed_tokens
+    stopwords = read_word_list(str(ROOT / p) for p in config["segment"]["stopwords"])
+    all_tokens = Counter(t for records in tokens.values() for r in records for t in r["tokens"])
+    assert not set(all_tokens) & stopwords
+    for gone in (
+        "推进",
+        "加强",
+        "坚持",
+        "深入",
+        "全面",
+        "北京",
+        "东城",
+        "西城区",
+        "阅读全文",
+        "赏",
+    ):
+        assert gone not in all_tokens, gone
+    assert not [t for t in all_tokens if re.match(r"^[\d.%]+$", t)]
+    assert all(len(t) > 1 for t in all_tokens)
+    reasons = Counter(reason for (_, _, reason) in dropped)
+    assert {"stopword", "number", "place_name", "single_char"} <= set(reasons)
+    for term in ("接诉即办", "城市更新", "营商环境"):
+        assert all_tokens[term] > 0, term
+
+
+def test_token_records_match_the_corpus_paragraphs(seed, seed_tokens):
+    tokens, _ = seed_tokens
+    for report in seed.reports:
+        records = tokens[report.report_id]
+        body = [p for p in paragraph_records(report) if p["part"] != "appendix"]
+        assert [r["index"] for r in records] == [p["index"] for p in body]
+        assert [r["part"] for r in records] == [p["part"] for p in body]
+        for record in records:
+            assert len(record["tokens"]) == len(record["tags"])
+
+
+def test_segmentation_is_deterministic(seed, seed_segmenter, seed_tokens):
+    segmenter, _ = seed_segmenter
+    again = {
+        r.report_id: segment_report(paragraph_records(r), segmenter, Counter())
+        for r in seed.reports
+    }
+    assert again == seed_tokens[0]
+
+
+def test_policy_terms_in_the_provinces(provinces, settings, config, tmp_path):
+    corpus = split_corpus([str(p) for p in provinces], settings)
+    segmenter, harvested = make_segmenter(corpus, config, tmp_path / "jieba")
+    jieba = import_jieba()
+    paragraphs = [p.text for r in corpus.reports for p in r.paragraphs]
+    stock, found = whole_share(paragraphs, jieba.lcut)
+    ours, _ = whole_share(paragraphs, lambda t: [w for w, _ in segmenter.cut(t)])
+    assert found >= 300
+    assert ours == 1.0, f"pipeline keeps {ours:.0%} of {found} occurrences whole"
+    assert stock < 0.8
+    assert any(row["source"] == "glossary" for row in harvested)

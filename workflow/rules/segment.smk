@@ -1,0 +1,75 @@
+# Step 2: dictionary, segmentation with jieba and token filters (results/tokens/).
+
+
+rule build_dictionary:
+    input:
+        shipped=config["dictionary"]["files"],
+        glossary=rules.split_reports.output.glossary,
+        text=rules.split_reports.output.text,
+        stopwords=config["segment"]["stopwords"],
+    output:
+        user_dict="results/tokens/user_dict.txt",
+        harvested=report(
+            "results/tokens/harvested_terms.csv",
+            caption="../report/harvested_terms.rst",
+            category="2. Tokens",
+        ),
+    log:
+        "results/logs/build_dictionary.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=dictionary_settings,
+        parts=lookup(dpath="segment/parts", within=config),
+        jieba_cache=JIEBA_CACHE,
+    script:
+        "../../scripts/build_dictionary.py"
+
+
+rule segment:
+    input:
+        text=rules.split_reports.output.text,
+        reports=rules.split_reports.output.reports,
+        user_dict=rules.build_dictionary.output.user_dict,
+        stopwords=config["segment"]["stopwords"],
+        pos_overrides=config["segment"]["pos_overrides"],
+    output:
+        shard=directory("results/tokens/{shard}"),
+    log:
+        "results/logs/segment/{shard}.log",
+    wildcard_constraints:
+        shard=r"shard-\d+",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        reports=shard_reports,
+        settings=segment_settings,
+        jieba_cache=JIEBA_CACHE,
+    script:
+        "../../scripts/segment.py"
+
+
+rule vocabulary:
+    input:
+        shards=token_shards,
+        reports=rules.split_reports.output.reports,
+        user_dict=rules.build_dictionary.output.user_dict,
+        harvested=rules.build_dictionary.output.harvested,
+    output:
+        vocabulary=report(
+            "results/tokens/vocabulary.csv",
+            caption="../report/vocabulary.rst",
+            category="2. Tokens",
+        ),
+        dropped=report(
+            "results/tokens/dropped_tokens.csv",
+            caption="../report/dropped_tokens.rst",
+            category="2. Tokens",
+        ),
+        index="results/tokens/index.csv",
+    log:
+        "results/logs/vocabulary.log",
+    conda:
+        "../envs/gwr.yaml"
+    script:
+        "../../scripts/vocabulary.py"
