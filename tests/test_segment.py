@@ -188,3 +188,17 @@ def test_policy_terms_in_the_provinces(provinces, settings, config, tmp_path):
     assert ours == 1.0, f"pipeline keeps {ours:.0%} of {found} occurrences whole"
     assert stock < 0.8
     assert any(row["source"] == "glossary" for row in harvested)
+    stopwords = read_word_list(str(ROOT / path) for path in config["segment"]["stopwords"])
+    dropped = Counter()
+    kept = Counter(
+        token
+        for report in corpus.reports
+        for record in segment_report(paragraph_records(report), segmenter, dropped)
+        for token in record["tokens"]
+    )
+    assert not set(kept) & stopwords
+    for gone in ("推进", "加强", "坚持", "深入", "全面", "各位代表", "安徽", "广西", "2025年"):
+        assert gone not in kept, gone
+    # Topical words that jieba's own tags would have dropped are kept (pos_overrides.txt).
+    for topical in ("创新", "就业", "养老", "治理", "健康"):
+        assert kept[topical] >= 30, topical
