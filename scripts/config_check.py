@@ -23,6 +23,8 @@ def _key(path) -> str:
 
 
 def _allowed(schema: dict) -> str:
+    if "anyOf" in schema:
+        return " or ".join(_allowed(option) for option in schema["anyOf"])
     if "enum" in schema:
         return "one of " + ", ".join(repr(value) for value in schema["enum"])
     kind = schema.get("type", "any")

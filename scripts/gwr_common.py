@@ -98,17 +98,48 @@ def write_json(target: str | os.PathLike, data) -> None:
     write_text(target, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
-def replace_directory(target: str | os.PathLike, files: Mapping[str, str]) -> None:
-    """Write `files` (name -> text) into a fresh directory, then swap it in for `target`."""
+def iter_token_files(shard_dirs: Iterable[str | os.PathLike]):
+    """(report_id, token records) of every report in the segmentation shards, by report_id."""
+    paths = sorted(
+        (path for shard in shard_dirs for path in Path(shard).glob("*.jsonl")),
+        key=lambda path: path.stem,
+    )
+    for path in paths:
+        yield path.stem, read_jsonl(path)
+
+
+def write_npz(target: str | os.PathLike, **arrays) -> None:
+    """numpy's .npz, but byte-identical for identical arrays (fixed zip timestamps)."""
+    import zipfile
+
+    import numpy as np
+
+    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as handle:
+                np.lib.format.write_array(handle, np.asarray(arrays[name]), allow_pickle=False)
+
+
+@contextlib.contextmanager
+def atomic_directory(target: str | os.PathLike):
+    """Yield a fresh staging directory; on success it replaces `target` whole."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8", newline="")
+        yield staging
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def replace_directory(target: str | os.PathLike, files: Mapping[str, str]) -> None:
+    """Write `files` (name -> text) into a fresh directory, then swap it in for `target`."""
+    with atomic_directory(target) as staging:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8", newline="")

@@ -83,6 +83,29 @@ def segment_settings(wildcards):
     return settings("segment", exclude=JOB_KEYS)
 
 
+# Which `lda` keys each LDA step reads: a change reruns that step and what follows, no more.
+LDA_PREPARE_KEYS = ("unit", "no_below", "no_above", "keep_n", "min_doc_tokens")
+LDA_CHOOSE_KEYS = ("k_choice", "min_topic_diversity", "min_stability")
+
+
+def tfidf_settings(wildcards):
+    return settings("tfidf")
+
+
+def lda_prepare_settings(wildcards):
+    return {key: config["lda"][key] for key in LDA_PREPARE_KEYS}
+
+
+def lda_fit_settings(wildcards):
+    """Training and description of the models; not the K list, not how K is chosen."""
+    prepare_only = tuple(key for key in LDA_PREPARE_KEYS if key != "unit")
+    return settings("lda", exclude=("k", *prepare_only, *LDA_CHOOSE_KEYS))
+
+
+def lda_choose_settings(wildcards):
+    return {key: config["lda"][key] for key in LDA_CHOOSE_KEYS}
+
+
 def final_outputs():
     """Everything a default run produces."""
     return [
@@ -96,4 +119,10 @@ def final_outputs():
         rules.vocabulary.output.vocabulary,
         rules.vocabulary.output.dropped,
         rules.vocabulary.output.index,
+        rules.tfidf.output.top_terms,
+        rules.tfidf.output.by_part,
+        rules.tfidf.output.matrix,
+        rules.lda_choose.output.selection,
+        rules.lda_choose.output.chosen_json,
+        rules.lda_choose.output.chosen,
     ]

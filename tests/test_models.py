@@ -1,0 +1,174 @@
+"""TF-IDF and LDA: the pure functions, and the rule for choosing K."""
+
+import numpy as np
+import pytest
+from gwr_common import InputError
+from lda import (
+    build_documents,
+    choose_k,
+    fit_k,
+    matched_similarity,
+    prepare,
+    relevance_ranking,
+    report_shares,
+)
+from tfidf import run as run_tfidf
+
+TFIDF = {
+    "top_n": 5,
+    "parts": ["review", "plans"],
+    "sublinear_tf": True,
+    "smooth_idf": True,
+    "norm": "l2",
+    "min_df": 1,
+    "max_df": 1.0,
+}
+
+
+def token_files():
+    def record(index, part, tokens):
+        return {"index": index, "part": part, "tokens": tokens, "tags": ["n"] * len(tokens)}
+
+    return [
+        (
+            "a",
+            [record(0, "review", ["养老", "养老", "医疗", "教育"]), record(1, "plans", ["金融"])],
+        ),
+        (
+            "b",
+            [record(0, "review", ["金融", "金融", "教育"]), record(1, "plans", ["科技", "教育"])],
+        ),
+        ("c", [record(0, "plans", ["教育", "文化", "文化"])]),
+    ]
+
+
+def test_tfidf_ranks_distinctive_terms_first():
+    rows, part_rows, matrix, terms, ids = run_tfidf(token_files(), {"a": "甲区"}, TFIDF)
+    assert ids == ["a", "b", "c"] and matrix.shape == (3, len(terms))
+    assert np.allclose(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel(), 1.0)
+    top = {r["report_id"]: r["term"] for r in rows if r["rank"] == 1}
+    assert top == {"a": "养老", "b": "金融", "c": "文化"}
+    assert all(r["region"] == "甲区" for r in rows if r["report_id"] == "a")
+    for report_id in ("a", "b", "c"):
+        scores = [float(r["tfidf"]) for r in rows if r["report_id"] == report_id]
+        assert scores == sorted(scores, reverse=True)
+    # 教育 is in every report: lowest IDF, ranked after the report's own terms.
+    a_terms = [r["term"] for r in rows if r["report_id"] == "a"]
+    assert a_terms.index("教育") > a_terms.index("医疗")
+    assert {(r["report_id"], r["part"]) for r in part_rows} == {
+        ("a", "review"),
+        ("a", "plans"),
+        ("b", "review"),
+        ("b", "plans"),
+        ("c", "plans"),
+    }
+
+
+def test_documents_by_unit():
+    files = token_files()
+    assert len(build_documents(files, {}, "paragraph")) == 5
+    assert len(build_documents(files, {}, "report")) == 3
+    sections = {"a": {0: ["一、回顾"], 1: ["二、任务"]}, "b": {0: ["一、回顾"], 1: ["一、回顾"]}}
+    documents = build_documents(files, sections, "section")
+    assert [(d["report_id"], d["unit"]) for d in documents] == [
+        ("a", "一、回顾"),
+        ("a", "二、任务"),
+        ("b", "一、回顾"),
+        ("c", "plans"),
+    ]
+    assert documents[2]["tokens"] == ["金融", "金融", "教育", "科技", "教育"]
+
+
+def summary(npmi, sd, diversity=0.8, stability=0.6, k=None):
+    return {
+        "k": k,
+        "seeds": [1, 2, 3],
+        "stability": stability,
+        "summary": {"c_npmi": {"mean": npmi, "sd": sd}, "topic_diversity": {"mean": diversity}},
+    }
+
+
+CHOICE = {"k_choice": "auto", "min_topic_diversity": 0.5, "min_stability": 0.3}
+
+
+def test_choose_k_takes_the_smallest_k_within_one_spread_of_the_best():
+    metrics = [
+        dict(summary(-0.10, 0.01), k=4),
+        dict(summary(-0.05, 0.02), k=8),
+        dict(summary(-0.04, 0.02), k=12),
+        dict(summary(-0.01, 0.01, diversity=0.3), k=16),  # best, but topics overlap: not eligible
+    ]
+    k, reason = choose_k(metrics, CHOICE)
+    assert k == 8
+    assert "K=12" in reason and "K=8" in reason
+    assert choose_k(metrics, dict(CHOICE, k_choice=16))[0] == 16
+    with pytest.raises(InputError, match="not in lda.k"):
+        choose_k(metrics, dict(CHOICE, k_choice=5))
+    # No K passes the floors: all are considered, and the reason says so.
+    k, reason = choose_k(metrics, dict(CHOICE, min_stability=0.9))
+    assert k == 16 and "all K considered" in reason
+
+
+def test_matched_similarity_ignores_topic_order():
+    rng = np.random.default_rng(0)
+    topics = rng.random((5, 40))
+    assert matched_similarity(topics, topics[::-1]) == pytest.approx(1.0)
+    assert matched_similarity(topics, rng.random((5, 40))) < 0.9
+
+
+def test_relevance_with_lambda_one_is_the_weight():
+    phi = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    share = np.array([0.4, 0.15, 0.45])
+    assert np.allclose(relevance_ranking(phi, share, 1.0), np.log(phi))
+    lift = relevance_ranking(phi, share, 0.0)
+    assert lift[0].argmax() == 0 and lift[1].argmax() == 2
+
+
+def test_report_shares_are_length_weighted_and_sum_to_one():
+    theta = np.array([[0.9, 0.1], [0.1, 0.9], [0.5, 0.5]])
+    docs = [
+        {"report_id": "a", "kept_tokens": "30"},
+        {"report_id": "a", "kept_tokens": "10"},
+        {"report_id": "b", "kept_tokens": "5"},
+    ]
+    rows = report_shares(theta, docs, {"a": "甲区"})
+    assert rows[0] == {
+        "report_id": "a",
+        "region": "甲区",
+        "topic_1": "0.700000",
+        "topic_2": "0.300000",
+    }
+    assert sum(float(v) for k, v in rows[1].items() if k.startswith("topic_")) == 1.0
+
+
+LDA = {
+    "unit": "paragraph",
+    "no_below": 1,
+    "no_above": 1.0,
+    "keep_n": 1000,
+    "min_doc_tokens": 1,
+    "seeds": [1, 2],
+    "passes": 2,
+    "iterations": 20,
+    "alpha": "symmetric",
+    "eta": "symmetric",
+    "chunksize": 100,
+    "coherence_topn": 3,
+    "diversity_topn": 3,
+}
+
+
+def test_more_topics_than_documents_is_a_clear_error():
+    dictionary, bows, rows, texts = prepare(build_documents(token_files(), {}, "paragraph"), LDA)
+    assert len(bows) == 5
+    with pytest.raises(InputError, match="K=6, more topics than the 5 documents"):
+        fit_k(bows, dictionary, texts, 6, LDA)
+
+
+def test_fitting_is_deterministic():
+    dictionary, bows, rows, texts = prepare(build_documents(token_files(), {}, "paragraph"), LDA)
+    first = fit_k(bows, dictionary, texts, 2, LDA)
+    second = fit_k(bows, dictionary, texts, 2, LDA)
+    assert first["summary"] == second["summary"] and first["kept"] == second["kept"]
+    for a, b in zip(first["runs"], second["runs"], strict=True):
+        assert np.array_equal(a["model"].get_topics(), b["model"].get_topics())

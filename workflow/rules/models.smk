@@ -1,0 +1,95 @@
+# Step 3: TF-IDF keywords (results/tfidf/) and LDA topic models with a K sweep (results/lda/).
+
+
+rule tfidf:
+    input:
+        shards=token_shards,
+        reports=rules.split_reports.output.reports,
+    output:
+        top_terms=report(
+            "results/tfidf/top_terms.csv",
+            caption="../report/top_terms.rst",
+            category="3. Keywords",
+        ),
+        by_part=report(
+            "results/tfidf/top_terms_by_part.csv",
+            caption="../report/top_terms_by_part.rst",
+            category="3. Keywords",
+        ),
+        matrix="results/tfidf/matrix.npz",
+    log:
+        "results/logs/tfidf.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=tfidf_settings,
+    script:
+        "../../scripts/tfidf.py"
+
+
+rule lda_prepare:
+    input:
+        shards=token_shards,
+        reports=rules.split_reports.output.reports,
+        text=rules.split_reports.output.text,
+    output:
+        corpus=directory("results/lda/corpus"),
+        documents="results/lda/documents.csv",
+    log:
+        "results/logs/lda_prepare.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=lda_prepare_settings,
+    script:
+        "../../scripts/lda.py"
+
+
+rule lda_fit:
+    input:
+        corpus=rules.lda_prepare.output.corpus,
+        documents=rules.lda_prepare.output.documents,
+        reports=rules.split_reports.output.reports,
+    output:
+        model=directory("results/lda/k{k}/model"),
+        topics="results/lda/k{k}/topics.csv",
+        doc_topics="results/lda/k{k}/doc_topics.csv",
+        report_topics="results/lda/k{k}/report_topics.csv",
+        metrics="results/lda/k{k}/metrics.json",
+    log:
+        "results/logs/lda/k{k}.log",
+    benchmark:
+        "results/benchmarks/rules/lda_fit_k{k}.tsv"
+    wildcard_constraints:
+        k=r"\d+",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=lda_fit_settings,
+    script:
+        "../../scripts/lda.py"
+
+
+rule lda_choose:
+    input:
+        metrics=expand(rules.lda_fit.output.metrics, k=config["lda"]["k"]),
+        topics=expand(rules.lda_fit.output.topics, k=config["lda"]["k"]),
+        doc_topics=expand(rules.lda_fit.output.doc_topics, k=config["lda"]["k"]),
+        report_topics=expand(rules.lda_fit.output.report_topics, k=config["lda"]["k"]),
+        models=expand(rules.lda_fit.output.model, k=config["lda"]["k"]),
+    output:
+        selection=report(
+            "results/lda/model_selection.csv",
+            caption="../report/model_selection.rst",
+            category="4. Topics",
+        ),
+        chosen_json="results/lda/chosen.json",
+        chosen=directory("results/lda/chosen"),
+    log:
+        "results/logs/lda_choose.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=lda_choose_settings,
+    script:
+        "../../scripts/lda.py"
