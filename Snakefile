@@ -16,6 +16,9 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/corpus.smk"
 include: "workflow/rules/segment.smk"
 include: "workflow/rules/models.smk"
+include: "workflow/rules/similarity.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

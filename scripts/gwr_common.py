@@ -20,6 +20,12 @@ from pathlib import Path
 CSV_ENCODING = "utf-8-sig"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 class InputError(Exception):
     """Bad input that the user has to fix: the message names the file and what to do."""
 
@@ -52,6 +58,8 @@ def atomic_path(target: str | os.PathLike):
     os.close(fd)
     try:
         yield Path(tmp)
+        # mkstemp creates the file readable by its owner only; give it the usual permissions.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -130,6 +138,7 @@ def atomic_directory(target: str | os.PathLike):
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield staging
+        os.chmod(staging, 0o777 & ~_umask())
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging, target)

@@ -20,6 +20,7 @@ import numpy as np
 from gwr_common import (
     InputError,
     atomic_directory,
+    atomic_path,
     csv_text,
     iter_token_files,
     read_csv,
@@ -483,6 +484,11 @@ def selection_rows(metrics: list[dict], chosen: int) -> list[dict]:
     return rows
 
 
+def copy_file(source: Path, target: str) -> None:
+    with atomic_path(target) as tmp:
+        shutil.copyfile(source, tmp)
+
+
 def main_choose(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "lda_choose")
     settings = dict(snakemake.params.settings)
@@ -491,12 +497,11 @@ def main_choose(snakemake) -> None:
     rows = selection_rows(metrics, chosen)
     write_text(snakemake.output.selection, csv_text(list(rows[0]), rows), "utf-8-sig")
     source = Path(snakemake.input.metrics[[m["k"] for m in metrics].index(chosen)]).parent
-    with atomic_directory(snakemake.output.chosen) as staging:
-        for item in sorted(source.iterdir()):
-            if item.is_dir():
-                shutil.copytree(item, staging / item.name)
-            else:
-                shutil.copy2(item, staging / item.name)
+    for name in ("topics", "doc_topics", "report_topics"):
+        copy_file(source / f"{name}.csv", getattr(snakemake.output, name))
+    copy_file(source / "metrics.json", snakemake.output.metrics)
+    with atomic_directory(snakemake.output.model) as staging:
+        shutil.copytree(source / "model", staging, dirs_exist_ok=True)
     chosen_metrics = next(m for m in metrics if m["k"] == chosen)
     write_json(
         snakemake.output.chosen_json,

@@ -113,22 +113,35 @@ def with_lda(workdir, **values):
         path.write_text(original, "utf-8")
 
 
+UPSTREAM = ("split_reports", "build_dictionary", "segment", "vocabulary")
+
+
 def test_reruns_touch_only_what_a_change_affects(seed_run):
     ks = config_of(seed_run)["lda"]["k"]
-    assert with_lda(seed_run, **{"lda.k_choice": ks[0]}) == {"lda_choose": 1, "all": 1}
-    assert with_lda(seed_run, **{"lda.k": [*ks, 7]}) == {"lda_fit": 1, "lda_choose": 1, "all": 1}
-    assert with_lda(seed_run, **{"lda.passes": 5}) == {
-        "lda_fit": len(ks),
-        "lda_choose": 1,
-        "all": 1,
-    }
-    assert with_lda(seed_run, **{"lda.no_below": 3}) == {
-        "lda_prepare": 1,
-        "lda_fit": len(ks),
-        "lda_choose": 1,
-        "all": 1,
-    }
-    assert with_lda(seed_run, **{"tfidf.top_n": 10}) == {"tfidf": 1, "all": 1}
+    # Choosing another K: only the choice and what shows it (similarity, figures, page).
+    jobs = with_lda(seed_run, **{"lda.k_choice": ks[0]})
+    assert jobs["lda_choose"] == 1 and "lda_fit" not in jobs and "tfidf" not in jobs
+    assert not set(jobs) & {*UPSTREAM, "lda_prepare"}
+    # One more K: one more fit, no refit of the others.
+    jobs = with_lda(seed_run, **{"lda.k": [*ks, 7]})
+    assert jobs["lda_fit"] == 1 and jobs["lda_choose"] == 1
+    assert not set(jobs) & {*UPSTREAM, "lda_prepare", "tfidf"}
+    # A training parameter: every K is refitted, the corpus is not rebuilt.
+    jobs = with_lda(seed_run, **{"lda.passes": 5})
+    assert jobs["lda_fit"] == len(ks) and "lda_prepare" not in jobs
+    assert not set(jobs) & set(UPSTREAM)
+    # The dictionary filter: the LDA corpus and every fit, the segmentation untouched.
+    jobs = with_lda(seed_run, **{"lda.no_below": 3})
+    assert jobs["lda_prepare"] == 1 and jobs["lda_fit"] == len(ks)
+    assert not set(jobs) & set(UPSTREAM)
+    # TF-IDF: keywords and what shows them, no topic model.
+    jobs = with_lda(seed_run, **{"tfidf.top_n": 10})
+    assert jobs["tfidf"] == 1 and not set(jobs) & {*UPSTREAM, "lda_prepare", "lda_fit"}
+    # A figure parameter: figures and the page only.
+    jobs = with_lda(seed_run, **{"figures.dpi": 200})
+    assert set(jobs) - {"all", "report_page"} and all(
+        rule.startswith("fig_") for rule in set(jobs) - {"all", "report_page"}
+    )
     assert "Nothing to be done" in run_snakemake(seed_run, "--dry-run").stdout
 
 

@@ -61,13 +61,18 @@ def token_shards(wildcards):
     return expand("results/tokens/{shard}", shard=shard_plan())
 
 
+def sorted_keys(value):
+    """`value` with the keys of every dict in it sorted (lists keep their order)."""
+    if isinstance(value, dict):
+        return {key: sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(item) for item in value]
+    return value
+
+
 def settings(section, exclude=()):
     """A config section as a params value, its keys sorted: reordering keys reruns nothing."""
-    return {
-        key: config[section][key]
-        for key in sorted(config[section])
-        if key not in exclude
-    }
+    return sorted_keys({k: v for k, v in config[section].items() if k not in exclude})
 
 
 def split_settings(wildcards):
@@ -106,6 +111,23 @@ def lda_choose_settings(wildcards):
     return {key: config["lda"][key] for key in LDA_CHOOSE_KEYS}
 
 
+def similarity_settings(wildcards):
+    return settings("similarity")
+
+
+def figure_settings(wildcards):
+    return settings("figures")
+
+
+def report_settings(wildcards):
+    return settings("report")
+
+
+def report_config(wildcards):
+    """The whole config, shown on the report page (so any change refreshes the page)."""
+    return sorted_keys(config)
+
+
 def final_outputs():
     """Everything a default run produces."""
     return [
@@ -124,5 +146,11 @@ def final_outputs():
         rules.tfidf.output.matrix,
         rules.lda_choose.output.selection,
         rules.lda_choose.output.chosen_json,
-        rules.lda_choose.output.chosen,
+        rules.lda_choose.output.report_topics,
+        rules.lda_choose.output.model,
+        rules.similarity.output.tfidf_cosine,
+        rules.similarity.output.topic_jsd,
+        rules.similarity.output.topic_hellinger,
+        rules.similarity.output.pairs,
+        rules.report_page.output.html,
     ]

@@ -84,7 +84,11 @@ rule lda_choose:
             category="4. Topics",
         ),
         chosen_json="results/lda/chosen.json",
-        chosen=directory("results/lda/chosen"),
+        topics="results/lda/chosen/topics.csv",
+        doc_topics="results/lda/chosen/doc_topics.csv",
+        report_topics="results/lda/chosen/report_topics.csv",
+        metrics="results/lda/chosen/metrics.json",
+        model=directory("results/lda/chosen/model"),
     log:
         "results/logs/lda_choose.log",
     conda:

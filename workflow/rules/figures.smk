@@ -1,0 +1,204 @@
+# Step 5: figures (results/figures/): PNG for reading, SVG as the vector copy.
+
+
+rule fig_corpus:
+    input:
+        reports=rules.split_reports.output.reports,
+        toc=rules.split_reports.output.toc,
+        text=rules.split_reports.output.text,
+    output:
+        png=report(
+            "results/figures/corpus_overview.png",
+            caption="../report/corpus_overview.rst",
+            category="1. Corpus",
+        ),
+        svg="results/figures/corpus_overview.svg",
+    log:
+        "results/logs/figures/corpus_overview.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=figure_settings,
+    script:
+        "../../scripts/figures.py"
+
+
+rule fig_top_terms:
+    input:
+        top_terms=rules.tfidf.output.top_terms,
+    output:
+        png=report(
+            "results/figures/top_terms.png",
+            caption="../report/fig_top_terms.rst",
+            category="3. Keywords",
+        ),
+        svg="results/figures/top_terms.svg",
+    log:
+        "results/logs/figures/top_terms.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=figure_settings,
+    script:
+        "../../scripts/figures.py"
+
+
+rule fig_wordclouds:
+    input:
+        top_terms=rules.tfidf.output.top_terms,
+    output:
+        png=report(
+            "results/figures/wordclouds.png",
+            caption="../report/fig_wordclouds.rst",
+            category="3. Keywords",
+        ),
+        svg="results/figures/wordclouds.svg",
+    log:
+        "results/logs/figures/wordclouds.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=figure_settings,
+    script:
+        "../../scripts/figures.py"
+
+
+rule fig_model_selection:
+    input:
+        selection=rules.lda_choose.output.selection,
+        chosen=rules.lda_choose.output.chosen_json,
+    output:
+        png=report(
+            "results/figures/model_selection.png",
+            caption="../report/fig_model_selection.rst",
+            category="4. Topics",
+        ),
+        svg="results/figures/model_selection.svg",
+    log:
+        "results/logs/figures/model_selection.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=figure_settings,
+    script:
+        "../../scripts/figures.py"
+
+
+rule fig_topics:
+    input:
+        topics=rules.lda_choose.output.topics,
+        chosen=rules.lda_choose.output.chosen_json,
+    output:
+        png=report(
+            "results/figures/topics.png",
+            caption="../report/fig_topics.rst",
+            category="4. Topics",
+        ),
+        svg="results/figures/topics.svg",
+    log:
+        "results/logs/figures/topics.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=figure_settings,
+    script:
+        "../../scripts/figures.py"
+
+
+rule fig_region_topics:
+    input:
+        report_topics=rules.lda_choose.output.report_topics,
+        chosen=rules.lda_choose.output.chosen_json,
+    output:
+        png=report(
+            "results/figures/region_topics.png",
+            caption="../report/fig_region_topics.rst",
+            category="4. Topics",
+        ),
+        svg="results/figures/region_topics.svg",
+    log:
+        "results/logs/figures/region_topics.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=figure_settings,
+    script:
+        "../../scripts/figures.py"
+
+
+rule fig_parts_topics:
+    input:
+        doc_topics=rules.lda_choose.output.doc_topics,
+        reports=rules.split_reports.output.reports,
+        chosen=rules.lda_choose.output.chosen_json,
+    output:
+        png=report(
+            "results/figures/parts_topics.png",
+            caption="../report/fig_parts_topics.rst",
+            category="4. Topics",
+        ),
+        svg="results/figures/parts_topics.svg",
+    log:
+        "results/logs/figures/parts_topics.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=figure_settings,
+    script:
+        "../../scripts/figures.py"
+
+
+rule fig_dendrograms:
+    input:
+        tfidf_cosine=rules.similarity.output.tfidf_cosine,
+        topic_jsd=rules.similarity.output.topic_jsd,
+        topic_hellinger=rules.similarity.output.topic_hellinger,
+    output:
+        png=report(
+            "results/figures/dendrograms.png",
+            caption="../report/fig_dendrograms.rst",
+            category="5. Similarity",
+        ),
+        svg="results/figures/dendrograms.svg",
+    log:
+        "results/logs/figures/dendrograms.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=figure_settings,
+    script:
+        "../../scripts/figures.py"
+
+
+rule fig_similarity:
+    input:
+        tfidf_cosine=rules.similarity.output.tfidf_cosine,
+        topic_jsd=rules.similarity.output.topic_jsd,
+        topic_hellinger=rules.similarity.output.topic_hellinger,
+    output:
+        png_tfidf=report(
+            "results/figures/similarity_tfidf_cosine.png",
+            caption="../report/fig_similarity.rst",
+            category="5. Similarity",
+        ),
+        svg_tfidf="results/figures/similarity_tfidf_cosine.svg",
+        png_jsd=report(
+            "results/figures/similarity_topic_jsd.png",
+            caption="../report/fig_similarity.rst",
+            category="5. Similarity",
+        ),
+        svg_jsd="results/figures/similarity_topic_jsd.svg",
+        png_hellinger=report(
+            "results/figures/similarity_topic_hellinger.png",
+            caption="../report/fig_similarity.rst",
+            category="5. Similarity",
+        ),
+        svg_hellinger="results/figures/similarity_topic_hellinger.svg",
+    log:
+        "results/logs/figures/similarity.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=figure_settings,
+    script:
+        "../../scripts/figures.py"

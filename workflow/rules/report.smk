@@ -1,0 +1,38 @@
+# Step 6: the report page (results/report.html), self-contained.
+
+
+rule report_page:
+    input:
+        reports=rules.split_reports.output.reports,
+        toc=rules.split_reports.output.toc,
+        sources=rules.split_reports.output.sources,
+        glossary=rules.split_reports.output.glossary,
+        top_terms=rules.tfidf.output.top_terms,
+        by_part=rules.tfidf.output.by_part,
+        selection=rules.lda_choose.output.selection,
+        chosen=rules.lda_choose.output.chosen_json,
+        topics=rules.lda_choose.output.topics,
+        report_topics=rules.lda_choose.output.report_topics,
+        pairs=rules.similarity.output.pairs,
+        fig_corpus=rules.fig_corpus.output.png,
+        fig_top_terms=rules.fig_top_terms.output.png,
+        fig_wordclouds=rules.fig_wordclouds.output.png,
+        fig_model_selection=rules.fig_model_selection.output.png,
+        fig_topics=rules.fig_topics.output.png,
+        fig_region_topics=rules.fig_region_topics.output.png,
+        fig_parts_topics=rules.fig_parts_topics.output.png,
+        fig_similarity_tfidf=rules.fig_similarity.output.png_tfidf,
+        fig_similarity_jsd=rules.fig_similarity.output.png_jsd,
+        fig_similarity_hellinger=rules.fig_similarity.output.png_hellinger,
+        fig_dendrograms=rules.fig_dendrograms.output.png,
+    output:
+        html="results/report.html",
+    log:
+        "results/logs/report_page.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        config=report_config,
+        settings=report_settings,
+    script:
+        "../../scripts/report_page.py"

@@ -1,0 +1,39 @@
+# Step 4: similarity between regions, and why (results/similarity/).
+
+
+rule similarity:
+    input:
+        tfidf=rules.tfidf.output.matrix,
+        report_topics=rules.lda_choose.output.report_topics,
+        reports=rules.split_reports.output.reports,
+        text=rules.split_reports.output.text,
+        shards=token_shards,
+    output:
+        tfidf_cosine=report(
+            "results/similarity/tfidf_cosine.csv",
+            caption="../report/similarity_matrix.rst",
+            category="5. Similarity",
+        ),
+        topic_jsd=report(
+            "results/similarity/topic_jsd.csv",
+            caption="../report/similarity_matrix.rst",
+            category="5. Similarity",
+        ),
+        topic_hellinger=report(
+            "results/similarity/topic_hellinger.csv",
+            caption="../report/similarity_matrix.rst",
+            category="5. Similarity",
+        ),
+        pairs=report(
+            "results/similarity/pairs.csv",
+            caption="../report/pairs.rst",
+            category="5. Similarity",
+        ),
+    log:
+        "results/logs/similarity.log",
+    conda:
+        "../envs/gwr.yaml"
+    params:
+        settings=similarity_settings,
+    script:
+        "../../scripts/similarity.py"
