@@ -121,7 +121,7 @@ def main_prepare(snakemake) -> None:
         raise InputError(
             f"no {settings['unit']} has {settings['min_doc_tokens']} or more tokens left after the "
             "dictionary filter (lda.no_below, lda.no_above): the corpus is too small for these "
-            "settings. Lower lda.no_below or lda.min_doc_tokens, or choose a larger lda.unit."
+            "settings. Lower lda.no_below or lda.min_doc_tokens, or raise lda.no_above."
         )
     with atomic_directory(snakemake.output.corpus) as staging:
         dictionary.save_as_text(str(staging / "dictionary.txt"))
@@ -246,10 +246,12 @@ def fit_k(corpus, dictionary, texts, k: int, settings: dict, log=None) -> dict:
     """Fit one model per seed; return everything the outputs need."""
     documents = len(corpus)
     if k > documents:
+        finer = (
+            " or use a finer unit (lda.unit: paragraph)" if settings["unit"] != "paragraph" else ""
+        )
         raise InputError(
             f"lda.k holds K={k}, more topics than the {documents} documents "
-            f"(lda.unit: {settings['unit']}) can support. Remove {k} from lda.k, or use a finer "
-            "unit (paragraph)."
+            f"(lda.unit: {settings['unit']}) can support. Remove {k} from lda.k{finer}."
         )
     token_texts = [t["tokens"] for t in texts]
     runs = []

@@ -23,7 +23,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from build_dictionary import read_term_file, read_word_list
-from gwr_common import csv_text, jsonl_text, read_csv, read_jsonl, replace_directory, setup_logging
+from gwr_common import (
+    InputError,
+    csv_text,
+    jsonl_text,
+    read_csv,
+    read_jsonl,
+    replace_directory,
+    setup_logging,
+)
 from jieba_setup import JIEBA_WORD_CHARS, base_tags, make_tokenizer
 
 NEW_WORD_TAG = "new"
@@ -249,6 +257,12 @@ def main(snakemake) -> None:
     for report_id in snakemake.params.reports:
         path = Path(snakemake.input.text) / f"{report_id}.jsonl"
         records = segment_report(read_jsonl(path), segmenter, dropped)
+        if not any(record["tokens"] for record in records):
+            raise InputError(
+                f"report {report_id} ({path}) has no token left after segmentation and filtering: "
+                "it is empty, or only boilerplate. Remove its text from `inputs`, or check its "
+                "split in results/corpus/text/."
+            )
         files[f"{report_id}.jsonl"] = jsonl_text(records)
         log.info(
             "%s: %d paragraphs, %d tokens",

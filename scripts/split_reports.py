@@ -129,12 +129,121 @@ def decode_bytes(data: bytes, source: str, encodings: Sequence[str]) -> tuple[st
     return text, detected
 
 
+_HTML = re.compile(r"<(?:!doctype\s+html|html|body|head|p|div|br)\b", re.IGNORECASE)
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "title",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "header",
+    "footer",
+    "pre",
+    "hr",
+}
+_SKIPPED_TAGS = {"script", "style", "noscript", "template"}
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:2000]
+    return head.startswith("<") and bool(_HTML.search(head))
+
+
+def html_to_text(text: str) -> str:
+    """The text of an HTML page: one line per block element, scripts and styles left out."""
+    from html.parser import HTMLParser
+
+    class Extractor(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skipping = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in _SKIPPED_TAGS:
+                self.skipping += 1
+            elif tag in _BLOCK_TAGS:
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag):
+            if tag in _SKIPPED_TAGS:
+                self.skipping = max(0, self.skipping - 1)
+            elif tag in _BLOCK_TAGS:
+                self.parts.append("\n")
+
+        def handle_data(self, data):
+            if not self.skipping:
+                self.parts.append(data.replace("\n", " "))
+
+    extractor = Extractor()
+    extractor.feed(text)
+    extractor.close()
+    lines = (line.strip() for line in "".join(extractor.parts).split("\n"))
+    return "\n".join(line for line in lines if line) + "\n"
+
+
 def split_lines(text: str) -> list[str]:
     """Split on LF, CRLF or CR (line numbers as an editor shows them), without line ends."""
     lines = re.split(r"\r\n|\r|\n", text)
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+_BREAK = re.compile(
+    r"(?=各位代表[:：!！，,])"
+    r"|(?<=[。！!；;])(?=[一二三四五六七八九十]{1,3}、)"
+    r"|(?<=[。！!；;])(?=[（(][一二三四五六七八九十]{1,3}[）)])"
+)
+_LEADING_TITLE = re.compile(r"^\s*(?:\d{4}年)?[^，。,\s]{0,20}?政\s?府\s?工\s?作\s?报\s?告")
+
+
+def break_line(line: str, max_chars: int) -> list[str]:
+    """Pieces of a line too long to be one paragraph (its paragraph breaks were lost).
+
+    The line is cut before each 各位代表, before numbered headings that follow a sentence end, after
+    a title at its start, and, where a piece is still too long, after the last full stop that
+    keeps it under `max_chars`. Nothing is removed: the pieces join up to the line.
+    """
+    title = _LEADING_TITLE.match(line)
+    head, rest = (line[: title.end()], line[title.end() :]) if title else ("", line)
+    pieces = [head] if head else []
+    for piece in _BREAK.split(rest):
+        while len(piece) > max_chars:
+            cut = piece.rfind("。", 0, max_chars) + 1 or max_chars
+            pieces.append(piece[:cut])
+            piece = piece[cut:]
+        if piece:
+            pieces.append(piece)
+    return pieces
+
+
+def source_lines(text: str, max_chars: int) -> tuple[list[str], list[int], list[int]]:
+    """(lines, their 1-based line numbers, numbers of the lines that had to be broken).
+
+    A line longer than `max_chars` is broken into several pieces that keep its line number.
+    """
+    pieces, numbers, broken = [], [], []
+    for number, line in enumerate(split_lines(text), start=1):
+        parts = [line] if len(line) <= max_chars else break_line(line, max_chars)
+        if len(parts) > 1:
+            broken.append(number)
+        pieces.extend(parts)
+        numbers.extend([number] * len(parts))
+    return pieces, numbers, broken
 
 
 # --- header fields -----------------------------------------------------------------------------
@@ -320,6 +429,7 @@ class Settings:
     government_keywords: tuple[str, ...] = ("自身建设", "政府建设")
     unnumbered_headings: tuple[str, ...] = (r"\d{4}年.{0,12}(回顾|安排|任务|建议)",)
     max_debris_chars: int = 80
+    max_line_chars: int = 3000
 
     @classmethod
     def from_params(cls, params) -> "Settings":
@@ -376,6 +486,7 @@ class SourceResult:
     reports: list[Report]
     dropped: list[dict]
     toc: list[dict]
+    broken_lines: list[int] = dataclasses.field(default_factory=list)
 
     @property
     def characters_dropped(self) -> int:
@@ -541,6 +652,7 @@ def _appendix_paragraphs(lines: list[tuple[int, str]], settings: Settings) -> li
 def _build_report(
     source_file: str,
     raw: list[str],
+    numbers: list[int],
     norm: list[str],
     owner: list[str | None],
     title_index: int,
@@ -582,24 +694,24 @@ def _build_report(
         if settings.is_debris(norm[i]):
             owner[i] = "web_debris"
             continue
-        (body_lines if i < appendix_start else appendix_lines).append((i + 1, norm[i]))
+        (body_lines if i < appendix_start else appendix_lines).append((i, norm[i]))
     last = (appendix_lines or body_lines)[-1][0] if body_lines or appendix_lines else opening_index
-    for i in range(title_index, last):
+    for i in range(title_index, last + 1):
         if owner[i] is None:
             owner[i] = "report"
     header_lines = [norm[i] for i in range(title_index + 1, opening_index) if norm[i]]
-    appendix = _appendix_paragraphs(appendix_lines, settings)
+    appendix = _appendix_paragraphs([(numbers[i], t) for i, t in appendix_lines], settings)
     report = Report(
         source_file=source_file,
-        title_line=title_index + 1,
-        first_line=title_index + 1,
-        last_line=last,
+        title_line=numbers[title_index],
+        first_line=numbers[title_index],
+        last_line=numbers[last],
         title=norm[title_index],
         header=parse_header(norm[title_index], header_lines),
-        paragraphs=assign_parts([Paragraph(n, t) for n, t in body_lines], settings),
+        paragraphs=assign_parts([Paragraph(numbers[i], t) for i, t in body_lines], settings),
         appendix=appendix,
         source_characters=sum(
-            len(raw[i]) for i in range(title_index, last) if owner[i] == "report"
+            len(raw[i]) for i in range(title_index, last + 1) if owner[i] == "report"
         ),
     )
     report.glossary = parse_glossary(appendix, settings)
@@ -614,7 +726,7 @@ def split_source(
     encoding: str = "utf-8",
 ) -> SourceResult:
     """Find the reports in one decoded source text."""
-    raw = split_lines(text)
+    raw, numbers, broken = source_lines(text, settings.max_line_chars)
     norm = [normalise_line(line) for line in raw]
     count = len(raw)
     owner: list[str | None] = [None] * count  # 'report' or a reason for dropping
@@ -653,7 +765,7 @@ def split_source(
     for number, (title_index, opening_index) in enumerate(starts):
         span_end = starts[number + 1][0] if number + 1 < len(starts) else count
         report = _build_report(
-            source_file, raw, norm, owner, title_index, opening_index, span_end, settings
+            source_file, raw, numbers, norm, owner, title_index, opening_index, span_end, settings
         )
         if manifest_entry:
             report.header = _apply_manifest(report.header, manifest_entry)
@@ -662,11 +774,13 @@ def split_source(
     for i, line in enumerate(norm):
         if owner[i] is None and line:
             match = TOC_LINE.fullmatch(line)
-            if match and (not reports or i < reports[0].first_line - 1):
+            if match and (not reports or numbers[i] < reports[0].first_line):
                 owner[i] = "table_of_contents"
                 entry = match.group("entry").replace(" ", "")
                 listed = re.sub(r"政府工作报告$", "", entry) or entry
-                toc.append({"line": i + 1, "listed_region": listed, "page": match.group("page")})
+                toc.append(
+                    {"line": numbers[i], "listed_region": listed, "page": match.group("page")}
+                )
             elif settings.is_debris(line):
                 owner[i] = "web_debris"
             else:
@@ -674,7 +788,7 @@ def split_source(
     dropped = [
         {
             "source_file": source_file,
-            "line": i + 1,
+            "line": numbers[i],
             "reason": owner[i],
             "characters": len(raw[i]),
             "text": raw[i],
@@ -688,7 +802,7 @@ def split_source(
             dropped.append(
                 {
                     "source_file": source_file,
-                    "line": i + 1,
+                    "line": numbers[i],
                     "reason": "blank",
                     "characters": len(raw[i]),
                     "text": raw[i],
@@ -698,11 +812,12 @@ def split_source(
     return SourceResult(
         source_file=source_file,
         encoding=encoding,
-        lines=count,
+        lines=numbers[-1] if numbers else 0,
         characters=sum(len(line) for line in raw),
         reports=reports,
         dropped=dropped,
         toc=toc,
+        broken_lines=broken,
     )
 
 
@@ -820,6 +935,7 @@ SOURCE_COLUMNS = [
     "characters_kept",
     "characters_dropped",
     "reports",
+    "long_lines_cut",
 ]
 TOC_COLUMNS = ["source_file", "line", "listed_region", "page", "found", "report_id"]
 GLOSSARY_COLUMNS = ["report_id", "region", "number", "term", "definition", "source_file", "line"]
@@ -864,8 +980,22 @@ def split_corpus(
         text, encoding = decode_bytes(data, path, settings.encodings)
         if log and encoding not in ("utf-8",):
             log.warning("%s: read as %s", path, encoding)
+        if looks_like_html(text):
+            # Line numbers and characters then refer to the page's text, not its markup.
+            text, encoding = html_to_text(text), f"{encoding}, HTML converted to text"
+            if log:
+                log.warning("%s: an HTML page, not plain text: its text is used", path)
         entry = manifest.get(path) or manifest.get(Path(path).name)
         source = split_source(path, text, settings, entry, encoding)
+        if log and source.broken_lines:
+            log.warning(
+                "%s: %d line(s) longer than %d characters (line %s): the paragraph breaks seem "
+                "lost; cut at 各位代表, numbered headings and sentence ends",
+                path,
+                len(source.broken_lines),
+                settings.max_line_chars,
+                ", ".join(map(str, source.broken_lines[:10])),
+            )
         if not source.reports:
             raise InputError(
                 f"{path}: no government work report recognised: no title line "
@@ -980,6 +1110,7 @@ def write_outputs(corpus: Corpus, output, log=None) -> None:
             "characters_kept": sum(r.source_characters for r in s.reports),
             "characters_dropped": s.characters_dropped,
             "reports": len(s.reports),
+            "long_lines_cut": len(s.broken_lines),
         }
         for s in corpus.sources
     ]
