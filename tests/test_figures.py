@@ -43,7 +43,6 @@ TFIDF = {
 }
 TOPICS = 8
 SCREEN_DPI = 72
-RESULTS = ROOT / "results"
 
 
 @pytest.fixture(scope="module")
@@ -524,7 +523,7 @@ def test_the_snakemake_entry_writes_every_output(seed, tmp_path, fig_settings, m
     assert saved == [str(outputs[f"png_{measure}"]) for measure in figures.SIMILARITY_INPUTS]
 
 
-# Every rule, drawn through the entry from a previous run's results/, where there is one.
+# Every rule, drawn through the entry from the results of a real run of the workflow on the seed.
 RESULT_INPUTS = {
     "fig_corpus": {
         "reports": "corpus/reports.csv",
@@ -549,12 +548,10 @@ RESULT_INPUTS = {
 }
 
 
+@pytest.mark.workflow
 @pytest.mark.parametrize("rule", sorted(RESULT_INPUTS))
-def test_figures_from_the_results_of_a_run(rule, tmp_path, fig_settings, monkeypatch):
-    inputs = {key: RESULTS / path for key, path in RESULT_INPUTS[rule].items()}
-    absent = [str(path) for path in inputs.values() if not path.exists()]
-    if absent:
-        pytest.skip(f"no earlier run's results (run `snakemake --cores all`): {absent[0]}")
+def test_figures_from_the_results_of_a_run(rule, seed_run, tmp_path, fig_settings, monkeypatch):
+    inputs = {key: seed_run / "results" / path for key, path in RESULT_INPUTS[rule].items()}
     drawn = []
 
     def draw_instead_of_saving(fig, png, svg, dpi):  # saving is tested above; keep this fast
