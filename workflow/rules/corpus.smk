@@ -30,6 +30,8 @@ checkpoint split_reports:
         sources="results/corpus/sources.csv",
     log:
         "results/logs/split_reports.log",
+    benchmark:
+        "results/benchmarks/rules/split_reports.tsv"
     conda:
         "../envs/gwr.yaml"
     params:

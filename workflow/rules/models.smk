@@ -19,6 +19,8 @@ rule tfidf:
         matrix="results/tfidf/matrix.npz",
     log:
         "results/logs/tfidf.log",
+    benchmark:
+        "results/benchmarks/rules/tfidf.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -37,6 +39,8 @@ rule lda_prepare:
         documents="results/lda/documents.csv",
     log:
         "results/logs/lda_prepare.log",
+    benchmark:
+        "results/benchmarks/rules/lda_prepare.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -91,6 +95,8 @@ rule lda_choose:
         model=directory("results/lda/chosen/model"),
     log:
         "results/logs/lda_choose.log",
+    benchmark:
+        "results/benchmarks/rules/lda_choose.tsv"
     conda:
         "../envs/gwr.yaml"
     params:

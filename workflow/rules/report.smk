@@ -29,6 +29,8 @@ rule report_page:
         html="results/report.html",
     log:
         "results/logs/report_page.log",
+    benchmark:
+        "results/benchmarks/rules/report_page.tsv"
     conda:
         "../envs/gwr.yaml"
     params:

@@ -16,6 +16,8 @@ rule build_dictionary:
         ),
     log:
         "results/logs/build_dictionary.log",
+    benchmark:
+        "results/benchmarks/rules/build_dictionary.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -37,6 +39,8 @@ rule segment:
         shard=directory("results/tokens/{shard}"),
     log:
         "results/logs/segment/{shard}.log",
+    benchmark:
+        "results/benchmarks/rules/segment_{shard}.tsv"
     wildcard_constraints:
         shard=r"shard-\d+",
     conda:
@@ -69,6 +73,8 @@ rule vocabulary:
         index="results/tokens/index.csv",
     log:
         "results/logs/vocabulary.log",
+    benchmark:
+        "results/benchmarks/rules/vocabulary.tsv"
     conda:
         "../envs/gwr.yaml"
     script:

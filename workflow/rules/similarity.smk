@@ -31,6 +31,8 @@ rule similarity:
         ),
     log:
         "results/logs/similarity.log",
+    benchmark:
+        "results/benchmarks/rules/similarity.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
