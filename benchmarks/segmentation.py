@@ -25,11 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import yaml  # noqa: E402
-from build_dictionary import build, read_word_list  # noqa: E402
 from gwr_common import write_csv  # noqa: E402
-from jieba_setup import base_tags, import_jieba, make_tokenizer  # noqa: E402
-from segment import Segmenter, SegmentSettings, place_names, read_tag_overrides  # noqa: E402
-from split_reports import Settings, report_rows, split_corpus  # noqa: E402
+from jieba_setup import import_jieba, make_tokenizer  # noqa: E402
+from segment import segmenter_from_config  # noqa: E402
+from split_reports import Settings, split_corpus  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "provinces-2025"
 
@@ -60,27 +59,7 @@ def main() -> None:
 
     raw = make_tokenizer(cache)
     posseg = jieba.posseg.POSTokenizer(make_tokenizer(cache))
-    stopwords = read_word_list(str(ROOT / p) for p in config["segment"]["stopwords"])
-    builder = make_tokenizer(cache)
-    tags = base_tags(builder)
-    dictionary, _ = build(
-        [str(ROOT / p) for p in config["dictionary"]["files"]],
-        [entry for r in corpus.reports for entry in r.glossary],
-        paragraphs,
-        stopwords,
-        config["dictionary"],
-        builder,
-        tags,
-    )
-    tags.update(read_tag_overrides(str(ROOT / p) for p in config["segment"]["pos_overrides"]))
-    segmenter = Segmenter(
-        make_tokenizer(cache),
-        tags,
-        dictionary,
-        stopwords,
-        place_names(report_rows(corpus)),
-        SegmentSettings.from_params(config["segment"]),
-    )
+    segmenter, _ = segmenter_from_config(corpus, config, ROOT, cache)
     methods = {
         "jieba.lcut (raw)": lambda text: raw.lcut(text),
         "pipeline: lcut + dictionary + tags + filters": lambda text: segmenter.segment(

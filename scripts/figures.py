@@ -11,12 +11,11 @@ only past a size limit do the labels shrink, never below MIN_FONT points.
 
 import json
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-from gwr_common import read_csv, read_jsonl, setup_logging
+from gwr_common import read_csv, read_jsonl, setup_logging, unique_labels
 from plotting import cjk_font_path, save_figure, setup_matplotlib
 
 # --- Layout (inches and points; not user settings) ------------------------------------------
@@ -153,27 +152,8 @@ def grid_shape(count: int, max_columns: int = GRID_MAX_COLUMNS) -> tuple[int, in
 
 
 def region_labels(rows: Sequence[Mapping]) -> list[str]:
-    """Display names of reports, unique: the region, else parent + region, else + year, else +
-    report id (the labels of similarity.py). Rows lacking parent or year skip those steps."""
-
-    def options(row: Mapping) -> list[str]:
-        name = f"{row.get('parent', '')}{row['region']}"
-        return [
-            row["region"],
-            name,
-            f"{name}{row.get('year', '')}",
-            f"{name}{row.get('year', '')} ({row['report_id']})",
-        ]
-
-    counts = [Counter(options(row)[level] for row in rows) for level in range(4)]
-    return [
-        next(
-            option
-            for level, option in enumerate(options(row))
-            if counts[level][option] == 1 or level == 3
-        )
-        for row in rows
-    ]
+    """Display names of reports, the same as in the similarity tables."""
+    return unique_labels(rows)
 
 
 def _percent(value: float) -> str:

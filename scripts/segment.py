@@ -240,6 +240,43 @@ def load_segmenter(
     )
 
 
+def segmenter_from_config(corpus, config: dict, root, cache_dir, log=None):
+    """The workflow's segmenter, built in one process for `corpus` (a split_reports.Corpus) from a
+    config, with paths relative to `root`: the same dictionary, tags and filters as the rules,
+    for tests and benchmarks. Returns (segmenter, harvested terms)."""
+    from build_dictionary import build
+    from split_reports import paragraph_records, report_rows
+
+    section = config["segment"]
+    stopwords = read_word_list(str(root / path) for path in section["stopwords"])
+    builder = make_tokenizer(cache_dir, log)
+    tags = base_tags(builder)
+    dictionary, harvested = build(
+        [str(root / path) for path in config["dictionary"]["files"]],
+        [entry for report in corpus.reports for entry in report.glossary],
+        [
+            record["text"]
+            for report in corpus.reports
+            for record in paragraph_records(report)
+            if record["part"] in section["parts"]
+        ],
+        stopwords,
+        config["dictionary"],
+        builder,
+        tags,
+    )
+    tags.update(read_tag_overrides(str(root / path) for path in section["pos_overrides"]))
+    segmenter = Segmenter(
+        make_tokenizer(cache_dir, log),
+        tags,
+        dictionary,
+        stopwords,
+        place_names(report_rows(corpus)),
+        SegmentSettings.from_params(section),
+    )
+    return segmenter, harvested
+
+
 def main(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "segment")
     settings = SegmentSettings.from_params(snakemake.params.settings)

@@ -13,11 +13,18 @@ reports (highest smaller TF-IDF of the two), and the most similar pair of paragr
 paragraph TF-IDF vectors) with both texts and their sections.
 """
 
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from gwr_common import csv_text, iter_token_files, read_csv, read_jsonl, setup_logging, write_text
+from gwr_common import (
+    csv_text,
+    iter_token_files,
+    read_csv,
+    read_jsonl,
+    setup_logging,
+    unique_labels,
+    write_text,
+)
 
 DECIMALS = 6
 PAIR_COLUMNS = [
@@ -38,29 +45,6 @@ PAIR_COLUMNS = [
     "paragraph_b_section",
     "paragraph_b",
 ]
-
-
-def region_labels(reports: list[dict]) -> dict[str, str]:
-    """A unique, readable label per report: the region, else parent + region, else + year."""
-
-    def options(report: dict) -> list[str]:
-        name = report["parent"] + report["region"]
-        return [
-            report["region"],
-            name,
-            f"{name}{report['year']}",
-            f"{name}{report['year']} ({report['report_id']})",
-        ]
-
-    counts = [Counter(options(r)[level] for r in reports) for level in range(4)]
-    return {
-        r["report_id"]: next(
-            option
-            for level, option in enumerate(options(r))
-            if counts[level][option] == 1 or level == 3
-        )
-        for r in reports
-    }
 
 
 def load_tfidf(path: str):
@@ -185,8 +169,7 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings):
     """Return (labels, {measure: matrix}, pair rows)."""
     matrix, terms, report_ids = tfidf
     by_id = {r["report_id"]: r for r in reports}
-    labels_by_id = region_labels([by_id[i] for i in report_ids])
-    labels = [labels_by_id[i] for i in report_ids]
+    labels = unique_labels([by_id[i] for i in report_ids])
     shares_by_id = {
         row["report_id"]: [float(v) for k, v in row.items() if k.startswith("topic_")]
         for row in shares_rows

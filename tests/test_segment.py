@@ -4,18 +4,11 @@ import re
 from collections import Counter
 
 import pytest
-from build_dictionary import build, read_word_list
+from build_dictionary import read_word_list
 from conftest import ROOT, SEED
-from jieba_setup import import_jieba, make_tokenizer
-from segment import (
-    Segmenter,
-    SegmentSettings,
-    base_tags,
-    place_names,
-    read_tag_overrides,
-    segment_report,
-)
-from split_reports import paragraph_records, report_rows, split_corpus
+from jieba_setup import import_jieba
+from segment import segment_report, segmenter_from_config
+from split_reports import paragraph_records, split_corpus
 
 EVAL_TERMS = [
     line.strip()
@@ -26,35 +19,7 @@ EVAL_TERMS = [
 
 def make_segmenter(corpus, config, cache_dir):
     """The pipeline's segmenter for `corpus`, built as the workflow builds it."""
-    stopwords = read_word_list(str(ROOT / path) for path in config["segment"]["stopwords"])
-    tokenizer = make_tokenizer(cache_dir)
-    paragraphs = [
-        p["text"]
-        for r in corpus.reports
-        for p in paragraph_records(r)
-        if p["part"] in config["segment"]["parts"]
-    ]
-    glossary = [entry for r in corpus.reports for entry in r.glossary]
-    dictionary, harvested = build(
-        [str(ROOT / path) for path in config["dictionary"]["files"]],
-        glossary,
-        paragraphs,
-        stopwords,
-        config["dictionary"],
-        tokenizer,
-        base_tags(tokenizer),
-    )
-    tags = base_tags(tokenizer)
-    tags.update(read_tag_overrides(str(ROOT / p) for p in config["segment"]["pos_overrides"]))
-    segmenter = Segmenter(
-        make_tokenizer(cache_dir),
-        tags,
-        dictionary,
-        stopwords,
-        place_names(report_rows(corpus)),
-        SegmentSettings.from_params(config["segment"]),
-    )
-    return segmenter, harvested
+    return segmenter_from_config(corpus, config, ROOT, cache_dir)
 
 
 @pytest.fixture(scope="module")
