@@ -67,6 +67,19 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
     return process
 
 
+def set_config(workdir: Path, **values) -> None:
+    """Change the config of a copy of the project: `section.key=value` or `key=value`."""
+    path = workdir / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text("utf-8"))
+    for key, value in values.items():
+        section, _, name = key.partition(".")
+        if name:
+            config[section][name] = value
+        else:
+            config[section] = value
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+
+
 def planned_jobs(output: str) -> dict[str, int]:
     """Jobs a dry run would run, by rule, read from Snakemake's "Job stats" table."""
     jobs: dict[str, int] = {}

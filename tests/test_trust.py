@@ -8,26 +8,13 @@ import sys
 import time
 
 import pytest
-import yaml
-from conftest import SEED, copy_project, planned_jobs, run_snakemake
+from conftest import SEED, copy_project, planned_jobs, run_snakemake, set_config
 from gwr_common import read_csv
 
 pytestmark = [pytest.mark.trust, pytest.mark.workflow]
 
 SEED_LINES = SEED.read_text("utf-8").split("\n")
 DONGCHENG = [line for line in SEED_LINES[229:360] if line.strip()]  # title to closing appeal
-
-
-def set_config(workdir, **values):
-    path = workdir / "config" / "config.yaml"
-    config = yaml.safe_load(path.read_text("utf-8"))
-    for key, value in values.items():
-        section, _, name = key.partition(".")
-        if name:
-            config[section][name] = value
-        else:
-            config[section] = value
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
 
 
 def dry_run_after(workdir, change) -> dict[str, int]:

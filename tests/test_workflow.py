@@ -4,7 +4,7 @@ import json
 
 import pytest
 import yaml
-from conftest import SEED, copy_project, run_snakemake
+from conftest import SEED, copy_project, run_snakemake, set_config
 from gwr_common import read_csv
 
 pytestmark = pytest.mark.workflow
@@ -89,18 +89,6 @@ def test_changing_a_split_parameter_reruns_the_split(seed_run, tmp_path):
     assert "Params have changed" in process.stdout or "params" in process.stdout.lower()
 
 
-def write_config(workdir, **changes):
-    path = workdir / "config" / "config.yaml"
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key, value in changes.items():
-        section, _, name = key.partition(".")
-        if name:
-            config[section][name] = value
-        else:
-            config[section] = value
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
@@ -114,7 +102,7 @@ def write_config(workdir, **changes):
 )
 def test_a_bad_config_stops_the_run_naming_the_key(tmp_path, changes, expected):
     workdir = copy_project(tmp_path)
-    write_config(workdir, **changes)
+    set_config(workdir, **changes)
     process = run_snakemake(workdir, check=False)
     assert process.returncode != 0
     assert expected in process.stdout
@@ -124,7 +112,7 @@ def test_a_bad_config_stops_the_run_naming_the_key(tmp_path, changes, expected):
 def test_a_failed_split_leaves_no_partial_output(tmp_path):
     workdir = copy_project(tmp_path)
     (workdir / "seeds" / "copy.txt").write_bytes(SEED.read_bytes())
-    write_config(workdir, inputs=["seeds/*.txt"])
+    set_config(workdir, inputs=["seeds/*.txt"])
     process = run_snakemake(workdir, check=False)
     assert process.returncode != 0
     assert "two reports claim the same region and year" in process.stdout
