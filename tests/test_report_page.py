@@ -21,7 +21,7 @@ def chromium() -> str:
     pytest.skip("chromium is not installed (apt-get install chromium) to open the report page")
 
 
-def rendered_dom(page) -> str:
+def rendered_dom(page, profile) -> str:
     process = subprocess.run(
         [
             chromium(),
@@ -33,7 +33,7 @@ def rendered_dom(page) -> str:
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            f"--user-data-dir={page.parent / '.chromium-profile'}",
+            f"--user-data-dir={profile}",
             "--virtual-time-budget=10000",
             "--dump-dom",
             page.as_uri(),
@@ -46,12 +46,12 @@ def rendered_dom(page) -> str:
     return process.stdout
 
 
-def test_report_page_opens_with_every_image_loaded(seed_run):
+def test_report_page_opens_with_every_image_loaded(seed_run, tmp_path):
     page = seed_run / "results" / "report.html"
     text = page.read_text("utf-8")
     # Self-contained: no resource from the network.
     assert not re.search(r"""(src|href)=["']https?://""", text)
-    dom = rendered_dom(page)
+    dom = rendered_dom(page, tmp_path / "chromium-profile")
     total = int(re.search(r'data-images-total="(\d+)"', dom).group(1))
     loaded = int(re.search(r'data-images-loaded="(\d+)"', dom).group(1))
     assert total == len(FIGURES) and loaded == total

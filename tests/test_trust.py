@@ -195,14 +195,16 @@ def test_a_report_on_one_line_is_cut_into_paragraphs(tmp_path):
 def test_region_names_with_path_and_shell_characters_stay_inside_results(tmp_path):
     header = DONGCHENG[:4]
     hostile = [
-        line.replace("北京市东城区第十七届", "北京市$(touch PWNED)/../东城;rm区第十七届")
+        line.replace("北京市东城区第十七届", "北京市东/../$(touch PWNED);区第十七届")
         for line in header
     ]
     text = "\n".join(hostile + DONGCHENG[4:]) + "\n"
     workdir, process = run_on(tmp_path, {"hostile.txt": text.encode()})
     assert process.returncode == 0, process.stdout[-3000:]
     (report,) = read_csv(workdir / "results" / "corpus" / "reports.csv")
-    assert "/" in report["region"] and "$(" in report["region"]
+    # The name stays as the header gives it (normalised: full-width brackets and semicolon,
+    # spaces closed up).
+    assert report["region"] == "东/../$（touchPWNED）；区", report["region"]
     assert report["report_id"].replace("-", "").isalnum() and report["report_id"].isascii()
     assert not (workdir / "PWNED").exists() and not (tmp_path / "PWNED").exists()
     assert (workdir / "results" / "corpus" / "text" / f"{report['report_id']}.jsonl").exists()
