@@ -307,7 +307,8 @@ def main(snakemake) -> None:
             len(records),
             sum(len(r["tokens"]) for r in records),
         )
-    files["dropped_tokens.csv"] = csv_text(DROPPED_COLUMNS, dropped_rows(dropped))
+    # A byte order mark, as on every CSV table: Excel and WPS then read it as UTF-8.
+    files["dropped_tokens.csv"] = "\ufeff" + csv_text(DROPPED_COLUMNS, dropped_rows(dropped))
     replace_directory(snakemake.output.shard, files)
 
 

@@ -35,6 +35,13 @@ def test_tfidf_tables(seed_run):
     assert (seed_run / "results" / "tfidf" / "matrix.npz").stat().st_size > 0
 
 
+def test_every_table_has_a_byte_order_mark(seed_run):
+    tables = sorted((seed_run / "results").rglob("*.csv"))
+    assert len(tables) > 20
+    for path in tables:
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path
+
+
 def test_every_k_is_fitted_and_described(seed_run):
     config = config_of(seed_run)["lda"]
     selection = read_csv(seed_run / "results" / "lda" / "model_selection.csv")
