@@ -461,7 +461,6 @@ class Paragraph:
 @dataclasses.dataclass
 class Report:
     source_file: str
-    title_line: int
     first_line: int
     last_line: int
     title: str
@@ -703,7 +702,6 @@ def _build_report(
     appendix = _appendix_paragraphs([(numbers[i], t) for i, t in appendix_lines], settings)
     report = Report(
         source_file=source_file,
-        title_line=numbers[title_index],
         first_line=numbers[title_index],
         last_line=numbers[last],
         title=norm[title_index],

@@ -48,7 +48,7 @@ def gather(shard_dirs, reports, user_dict_terms, harvested):
                     "tokens": sum(len(r["tokens"]) for r in records),
                 }
             )
-        for row in read_csv_plain(shard / "dropped_tokens.csv"):
+        for row in read_csv(shard / "dropped_tokens.csv"):
             dropped[(row["token"], row["tag"], row["reason"])] += int(row["count"])
     sources = {row["term"]: row["source"] for row in harvested}
     vocabulary = []
@@ -80,10 +80,6 @@ def gather(shard_dirs, reports, user_dict_terms, harvested):
     dropped_rows.sort(key=lambda row: (-row["count"], row["reason"], row["token"], row["tag"]))
     index.sort(key=lambda row: row["report_id"])
     return vocabulary, dropped_rows, index
-
-
-def read_csv_plain(path: Path) -> list[dict]:
-    return read_csv(path) if path.exists() else []
 
 
 def main(snakemake) -> None:
