@@ -14,7 +14,6 @@ seed alone when that folder is absent), splits and normalises them as the workfl
 """
 
 import argparse
-import re
 import sys
 import tempfile
 import time
@@ -25,9 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import yaml  # noqa: E402
+from build_dictionary import read_word_list  # noqa: E402
 from gwr_common import write_csv  # noqa: E402
 from jieba_setup import import_jieba, make_tokenizer  # noqa: E402
-from segment import segmenter_from_config  # noqa: E402
+from segment import segmenter_from_config, terms_kept_whole  # noqa: E402
 from split_reports import Settings, split_corpus  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "provinces-2025"
@@ -110,31 +110,14 @@ def main() -> None:
 
 def term_integrity(paragraphs, raw, segmenter) -> list[dict]:
     """Occurrences of the evaluation terms that lie inside one token, stock jieba vs pipeline."""
-    terms = [
-        line.strip()
-        for line in EVAL_TERMS.read_text("utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    terms = read_word_list([EVAL_TERMS])
     cuts = {
         "stock jieba.lcut": raw.lcut,
         "pipeline": lambda text: [word for word, _ in segmenter.cut(text)],
     }
     rows = []
     for name, cut in cuts.items():
-        found, whole, terms_found = 0, 0, set()
-        for text in paragraphs:
-            present = [t for t in terms if t in text]
-            if not present:
-                continue
-            spans, start = [], 0
-            for word in cut(text):
-                spans.append((start, start + len(word)))
-                start += len(word)
-            for term in present:
-                terms_found.add(term)
-                for match in re.finditer(re.escape(term), text):
-                    found += 1
-                    whole += any(a <= match.start() and match.end() <= b for a, b in spans)
+        found, whole, terms_found = terms_kept_whole(paragraphs, cut, terms)
         rows.append(
             {
                 "method": name,

@@ -240,6 +240,29 @@ def load_segmenter(
     )
 
 
+def terms_kept_whole(paragraphs, cut, terms) -> tuple[int, int, set[str]]:
+    """How well a segmentation keeps terms whole: (occurrences of `terms` in `paragraphs`, those
+    lying inside one word of `cut(text)`, the terms found). `cut` must keep every character."""
+    found = whole = 0
+    present_anywhere: set[str] = set()
+    for text in paragraphs:
+        present = [term for term in terms if term in text]
+        if not present:
+            continue
+        spans, start = [], 0
+        for word in cut(text):
+            spans.append((start, start + len(word)))
+            start += len(word)
+        if start != len(text):
+            raise ValueError("the cut must keep every character of the text")
+        for term in present:
+            present_anywhere.add(term)
+            for match in re.finditer(re.escape(term), text):
+                found += 1
+                whole += any(a <= match.start() and match.end() <= b for a, b in spans)
+    return found, whole, present_anywhere
+
+
 def segmenter_from_config(corpus, config: dict, root, cache_dir, log=None):
     """The workflow's segmenter, built in one process for `corpus` (a split_reports.Corpus) from a
     config, with paths relative to `root`: the same dictionary, tags and filters as the rules,

@@ -7,14 +7,10 @@ import pytest
 from build_dictionary import read_word_list
 from conftest import ROOT, SEED
 from jieba_setup import import_jieba
-from segment import segment_report, segmenter_from_config
+from segment import segment_report, segmenter_from_config, terms_kept_whole
 from split_reports import paragraph_records, split_corpus
 
-EVAL_TERMS = [
-    line.strip()
-    for line in (ROOT / "tests" / "data" / "policy_terms_eval.txt").read_text("utf-8").splitlines()
-    if line.strip() and not line.startswith("#")
-]
+EVAL_TERMS = read_word_list([ROOT / "tests" / "data" / "policy_terms_eval.txt"])
 
 
 def make_segmenter(corpus, config, cache_dir):
@@ -42,27 +38,8 @@ def seed_tokens(seed, seed_segmenter):
     return tokens, dropped
 
 
-def covered(text: str, words: list[str], term: str) -> tuple[int, int]:
-    """(occurrences of `term` in `text`, those lying inside one word of the cut)."""
-    spans, start = [], 0
-    for word in words:
-        spans.append((start, start + len(word)))
-        start += len(word)
-    assert start == len(text), "the cut must keep every character"
-    found = whole = 0
-    for match in re.finditer(re.escape(term), text):
-        found += 1
-        whole += any(s <= match.start() and match.end() <= e for s, e in spans)
-    return found, whole
-
-
 def whole_share(paragraphs, cut) -> tuple[float, int]:
-    found = whole = 0
-    for text in paragraphs:
-        words = cut(text)
-        for term in EVAL_TERMS:
-            f, w = covered(text, words, term)
-            found, whole = found + f, whole + w
+    found, whole, _ = terms_kept_whole(paragraphs, cut, EVAL_TERMS)
     return whole / found, found
 
 
