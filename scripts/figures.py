@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from gwr_common import read_csv, read_jsonl, setup_logging, unique_labels
 from plotting import cjk_font_path, save_figure, setup_matplotlib
+from split_reports import PARTS as REPORT_PARTS
 
 # --- Layout (inches and points; not user settings) ------------------------------------------
 POINTS_PER_INCH = 72
@@ -63,8 +64,9 @@ WORDCLOUD_SHADES = (0.45, 1.0)  # colormap range for words, smallest to largest 
 WORDCLOUD_MARGIN = 2
 GRID_COLUMNS_WORDCLOUD = 4
 
-PARTS = ("opening", "review", "plans", "government", "closing", "other")
+# The parts of a report as the splitter names them: the body's, and the appendix.
 APPENDIX = "appendix"
+PARTS = tuple(part for part in REPORT_PARTS if part != APPENDIX)
 PART_NAMES = {
     "opening": "开篇 opening",
     "review": "工作回顾 review of the past year",

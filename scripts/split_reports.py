@@ -308,15 +308,13 @@ def is_region_name(name: str) -> bool:
     )
 
 
-def region_level(region: str, has_parent: bool) -> str:
+def region_level(region: str) -> str:
     """Administrative level: country / province / city / district (see README)."""
     if region == NATIONAL_REGION:
         return "country"
     if region in _MUNICIPALITIES or region.endswith(("省", "自治区", "特别行政区")):
         return "province"
-    if region.endswith(("自治州", "盟")):
-        return "city"
-    if region.endswith("市"):
+    if region.endswith(("市", "自治州", "盟")):
         return "city"
     return "district"
 
@@ -391,7 +389,7 @@ def parse_header(title: str, header: Sequence[str]) -> Header:
     result.region = units[-1]
     result.parent = units[-2] if len(units) > 1 else ""
     if result.region:
-        result.level = region_level(result.region, bool(result.parent))
+        result.level = region_level(result.region)
     return result
 
 
@@ -825,7 +823,7 @@ def _apply_manifest(header: Header, entry: dict) -> Header:
         units = region_units(entry["region"])
         header.region = units[-1]
         header.parent = entry.get("parent") or (units[-2] if len(units) > 1 else "")
-        header.level = entry.get("level") or region_level(header.region, bool(header.parent))
+        header.level = entry.get("level") or region_level(header.region)
     if entry.get("year"):
         header.year = int(entry["year"])
     for key in ("parent", "level", "session_date", "speaker"):

@@ -70,7 +70,7 @@ def test_parse_date(text, iso):
 )
 def test_region_units_and_level(name, units, level):
     assert region_units(name) == units
-    assert region_level(units[-1], len(units) > 1) == level
+    assert region_level(units[-1]) == level
 
 
 @pytest.mark.parametrize(
