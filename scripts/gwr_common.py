@@ -84,8 +84,18 @@ def csv_text(header: Sequence[str], rows: Iterable[Mapping | Sequence]) -> str:
 
 
 def write_csv(target: str | os.PathLike, header: Sequence[str], rows: Iterable) -> None:
-    """Write a UTF-8 CSV with a BOM and CRLF line ends (what Excel and WPS expect)."""
-    write_text(target, csv_text(header, rows), encoding=CSV_ENCODING)
+    """Write a UTF-8 CSV with a BOM and CRLF line ends (what Excel and WPS expect).
+
+    Rows are written as they come (a generator is never held in memory whole); the bytes are
+    those of `csv_text`.
+    """
+    with atomic_path(target) as tmp, open(tmp, "w", encoding=CSV_ENCODING, newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            if isinstance(row, Mapping):
+                row = [row.get(column, "") for column in header]
+            writer.writerow(["" if value is None else value for value in row])
 
 
 def read_csv(path: str | os.PathLike) -> list[dict[str, str]]:

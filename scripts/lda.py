@@ -4,11 +4,14 @@ Three steps, each a Snakemake rule:
 
 - `prepare`: the documents (unit: paragraph, section or report) and the gensim dictionary, filtered
   by document frequency; the bag-of-words corpus is serialised to disk (Matrix Market) so that a
-  large corpus is streamed, not held in memory;
-- `fit`: for one number of topics K, one model per seed; coherence (c_v, c_npmi, u_mass),
-  perplexity, topic diversity, and the stability of the topics across seeds; the medoid seed's
-  model (the one whose topics agree best with the other seeds') is kept and described;
-- `choose`: K by a documented rule over several metrics (see `choose_k`), or as configured.
+  large corpus is streamed, not held in memory; on a large corpus, the samples the sweep trains
+  on (lda.training_budget) and is judged on (lda.evaluation_documents);
+- `sweep`: for every K, one model per seed, fitted in parallel worker processes (the results do
+  not depend on how many); coherence (c_v, c_npmi, u_mass), perplexity, topic diversity, and the
+  stability of the topics across seeds; the medoid seed's model (the one whose topics agree best
+  with the other seeds') is kept and described;
+- `choose`: K by a documented rule over several metrics (see `choose_k`), or as configured; the
+  chosen model's topic shares of every document and report.
 """
 
 import json
@@ -21,13 +24,12 @@ from gwr_common import (
     InputError,
     atomic_directory,
     atomic_path,
-    csv_text,
     iter_token_files,
     read_csv,
     read_jsonl,
     setup_logging,
+    write_csv,
     write_json,
-    write_text,
 )
 
 DECIMALS = 6
@@ -98,6 +100,14 @@ def prepare(documents: list[dict], settings: dict):
     return dictionary, bows, rows, texts
 
 
+def sample_indices(count: int, size: int, seed: int) -> list[int]:
+    """At most `size` of `count` positions, drawn at random with `seed`, in their order."""
+    if count <= size:
+        return list(range(count))
+    rng = np.random.default_rng(seed)
+    return sorted(int(i) for i in rng.choice(count, size=size, replace=False))
+
+
 def main_prepare(snakemake) -> None:
     from gensim.corpora import MmCorpus
 
@@ -114,6 +124,7 @@ def main_prepare(snakemake) -> None:
         iter_token_files(snakemake.input.shards), sections, settings["unit"]
     )
     dictionary, bows, rows, texts = prepare(documents, settings)
+    del documents
     for row in rows:
         row["region"] = regions.get(row["report_id"], "")
     unused = [row for row in rows if row["used"] == "no"]
@@ -123,40 +134,67 @@ def main_prepare(snakemake) -> None:
             "dictionary filter (lda.no_below, lda.no_above): the corpus is too small for these "
             "settings. Lower lda.no_below or lda.min_doc_tokens, or raise lda.no_above."
         )
+    # A large corpus: the K sweep trains on a sample and is judged on a (smaller) sample.
+    training = sample_indices(len(bows), settings["training_budget"], settings["sample_seed"])
+    evaluation = sample_indices(
+        len(bows), settings["evaluation_documents"], settings["sample_seed"]
+    )
     with atomic_directory(snakemake.output.corpus) as staging:
         dictionary.save_as_text(str(staging / "dictionary.txt"))
         MmCorpus.serialize(str(staging / "corpus.mm"), bows)
+        MmCorpus.serialize(str(staging / "train.mm"), [bows[i] for i in training])
         (staging / "texts.jsonl").write_text(
-            "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8"
+            "".join(json.dumps(texts[i], ensure_ascii=False) + "\n" for i in evaluation),
+            encoding="utf-8",
         )
-    write_text(snakemake.output.documents, csv_text(DOCUMENT_COLUMNS, rows), "utf-8-sig")
+        write_json(
+            staging / "samples.json",
+            {
+                "documents": len(bows),
+                "training_documents": len(training),
+                "evaluation_documents": len(evaluation),
+                "seed": settings["sample_seed"],
+            },
+        )
+    write_csv(snakemake.output.documents, DOCUMENT_COLUMNS, rows)
     log.info(
-        "%d %ss, %d used (%d left out: fewer than %d tokens after filtering); %d terms",
+        "%d %ss, %d used (%d left out: fewer than %d tokens after filtering); %d terms; "
+        "the sweep trains on %d and is judged on %d of them",
         len(rows),
         settings["unit"],
         len(bows),
         len(unused),
         settings["min_doc_tokens"],
         len(dictionary),
+        len(training),
+        len(evaluation),
     )
 
 
-def load_prepared(corpus_dir: str):
+def load_prepared(corpus_dir: str, corpus: str = "corpus.mm"):
+    """The dictionary, a streamed corpus (corpus.mm: every used document; train.mm: the training
+    sample) and the evaluation sample's token lists."""
     from gensim.corpora import Dictionary, MmCorpus
 
     corpus_dir = Path(corpus_dir)
     dictionary = Dictionary.load_from_text(str(corpus_dir / "dictionary.txt"))
-    corpus = MmCorpus(str(corpus_dir / "corpus.mm"))
+    stream = MmCorpus(str(corpus_dir / corpus))
     texts = read_jsonl(corpus_dir / "texts.jsonl")
-    return dictionary, corpus, texts
+    return dictionary, stream, texts
 
 
-# --- fit -----------------------------------------------------------------------------------------
+# --- sweep ---------------------------------------------------------------------------------------
 
 
 def _prior(value):
     """alpha/eta from the config: a name ('auto', 'symmetric', 'asymmetric') or a number."""
     return value if isinstance(value, str) else float(value)
+
+
+def effective_passes(documents: int, settings: dict) -> int:
+    """lda.passes, cut so that a fit visits at most lda.training_budget documents (at least one
+    pass): many passes help a small corpus converge; a large one converges within a pass."""
+    return max(1, min(settings["passes"], settings["training_budget"] // max(documents, 1)))
 
 
 def train(corpus, dictionary, k: int, seed: int, settings: dict):
@@ -167,7 +205,7 @@ def train(corpus, dictionary, k: int, seed: int, settings: dict):
         id2word=dictionary,
         num_topics=k,
         random_state=seed,
-        passes=settings["passes"],
+        passes=effective_passes(len(corpus), settings),
         iterations=settings["iterations"],
         alpha=_prior(settings["alpha"]),
         eta=_prior(settings["eta"]),
@@ -182,21 +220,34 @@ def topic_terms(model, topn: int) -> list[list[str]]:
     return [[term for term, _ in model.show_topic(t, topn=topn)] for t in range(model.num_topics)]
 
 
-def coherence(model, texts, dictionary, corpus, topn: int) -> dict[str, float]:
+COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
+
+
+def coherence_scores(measure: str, topic_sets, texts, dictionary, bows, topn: int) -> list[float]:
+    """Mean coherence of each topic set (one per model), by `measure`.
+
+    The co-occurrence counts are gathered once for the words of all the sets together and then
+    read for each set: the values are those of one gensim `CoherenceModel` per model, at a
+    fraction of the cost. (`CoherenceModel.for_topics` would do the same, but segments the union
+    of all topics as one topic: quadratic in the number of distinct words.)
+    """
     from gensim.models import CoherenceModel
 
-    topics = topic_terms(model, topn)
-    scores = {}
-    for measure in ("c_v", "c_npmi", "u_mass"):
-        scores[measure] = CoherenceModel(
-            topics=topics,
-            texts=texts if measure != "u_mass" else None,
-            corpus=corpus if measure == "u_mass" else None,
-            dictionary=dictionary,
-            coherence=measure,
-            topn=topn,
-            processes=1,
-        ).get_coherence()
+    model = CoherenceModel(
+        topics=topic_sets[0],
+        texts=texts if measure != "u_mass" else None,
+        corpus=bows if measure == "u_mass" else None,
+        dictionary=dictionary,
+        coherence=measure,
+        topn=topn,
+        processes=1,
+    )
+    ids = sorted({dictionary.token2id[w] for topics in topic_sets for t in topics for w in t})
+    model.estimate_probabilities(segmented_topics=[[(i, i) for i in ids]])
+    scores = []
+    for topics in topic_sets:
+        model.topics = topics
+        scores.append(float(model.get_coherence()))
     return scores
 
 
@@ -223,18 +274,20 @@ def relevance_ranking(topic_word: np.ndarray, term_share: np.ndarray, lam: float
     return lam * log_phi + (1 - lam) * (log_phi - np.log(term_share))
 
 
-def document_topics(model, corpus, chunksize: int) -> np.ndarray:
-    """Full topic vectors (nothing cut at a minimum probability), in corpus order."""
-    rows = []
+def document_topics(model, corpus, chunksize: int):
+    """Full topic vectors (nothing cut at a minimum probability), chunk by chunk, in corpus order
+    (the corpus is streamed: a large one is never held in memory)."""
     chunk = []
     for bow in corpus:
         chunk.append(bow)
         if len(chunk) == chunksize:
-            rows.append(model.inference(chunk)[0])
+            yield from _normalised(model.inference(chunk)[0])
             chunk = []
     if chunk:
-        rows.append(model.inference(chunk)[0])
-    gamma = np.vstack(rows)
+        yield from _normalised(model.inference(chunk)[0])
+
+
+def _normalised(gamma: np.ndarray) -> np.ndarray:
     return gamma / gamma.sum(axis=1, keepdims=True)
 
 
@@ -242,9 +295,7 @@ def _round(value: float) -> float:
     return round(float(value), DECIMALS)
 
 
-def fit_k(corpus, dictionary, texts, k: int, settings: dict, log=None) -> dict:
-    """Fit one model per seed; return everything the outputs need."""
-    documents = len(corpus)
+def check_k(k: int, documents: int, settings: dict) -> None:
     if k > documents:
         finer = (
             " or use a finer unit (lda.unit: paragraph)" if settings["unit"] != "paragraph" else ""
@@ -253,16 +304,102 @@ def fit_k(corpus, dictionary, texts, k: int, settings: dict, log=None) -> dict:
             f"lda.k holds K={k}, more topics than the {documents} documents "
             f"(lda.unit: {settings['unit']}) can support. Remove {k} from lda.k{finer}."
         )
+
+
+# What the worker processes of a sweep share (set before they are forked).
+_SWEEP: dict = {}
+
+
+def _single_threaded(function, *args):
+    """Run `function` with BLAS on one thread: the same numbers whatever the machine's cores,
+    and no oversubscription when several fits run at once."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return function(*args)
+
+
+def _fit_task(task: tuple[int, int]) -> dict:
+    return _single_threaded(_fit, *task)
+
+
+def _fit(k: int, seed: int) -> dict:
+    state = _SWEEP
+    settings = state["settings"]
+    model = train(state["train"], state["dictionary"], k, seed, settings)
+    return {
+        "k": k,
+        "seed": seed,
+        "model": model,
+        "topics": topic_terms(model, settings["coherence_topn"]),
+        "perplexity": 2 ** (-model.log_perplexity(state["bows"])),
+        "topic_diversity": topic_diversity(model, settings["diversity_topn"]),
+    }
+
+
+def _coherence_task(measure: str) -> list[float]:
+    state = _SWEEP
+    return _single_threaded(
+        coherence_scores,
+        measure,
+        state["topic_sets"],
+        state["texts"],
+        state["dictionary"],
+        state["bows"],
+        state["settings"]["coherence_topn"],
+    )
+
+
+def _run(function, tasks: list, processes: int) -> list:
+    """`function` over `tasks`, in that order; in `processes` forked workers if more than one."""
+    if processes <= 1 or len(tasks) <= 1:
+        return [function(task) for task in tasks]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(min(processes, len(tasks))) as pool:
+        return pool.map(function, tasks, chunksize=1)
+
+
+def sweep(train_corpus, dictionary, texts, ks, settings: dict, processes: int = 1) -> list[dict]:
+    """Fit every K once per seed (in parallel when `processes` > 1: same results) and measure
+    them; return one result per K (see `summarise`), in the order of `ks`."""
+    for k in ks:
+        check_k(k, len(train_corpus), settings)
     token_texts = [t["tokens"] for t in texts]
-    runs = []
-    for seed in settings["seeds"]:
-        model = train(corpus, dictionary, k, seed, settings)
-        metrics = coherence(model, token_texts, dictionary, corpus, settings["coherence_topn"])
-        metrics["perplexity"] = 2 ** (-model.log_perplexity(corpus))
-        metrics["topic_diversity"] = topic_diversity(model, settings["diversity_topn"])
-        runs.append({"seed": seed, "model": model, "metrics": metrics})
-        if log:
-            log.info("K=%d seed=%d %s", k, seed, {m: round(v, 4) for m, v in metrics.items()})
+    _SWEEP.clear()
+    _SWEEP.update(
+        train=train_corpus,
+        dictionary=dictionary,
+        settings=settings,
+        texts=token_texts,
+        bows=[dictionary.doc2bow(tokens) for tokens in token_texts],
+    )
+    try:
+        # The largest K first: the slowest fits start early, the pool ends evenly.
+        tasks = sorted(
+            ((k, seed) for k in ks for seed in settings["seeds"]), key=lambda t: (-t[0], t[1])
+        )
+        fits = {(f["k"], f["seed"]): f for f in _run(_fit_task, tasks, processes)}
+        order = [(k, seed) for k in ks for seed in settings["seeds"]]
+        _SWEEP["topic_sets"] = [fits[key]["topics"] for key in order]
+        scores = _run(_coherence_task, list(COHERENCE_MEASURES), processes)
+    finally:
+        _SWEEP.clear()
+    for measure, values in zip(COHERENCE_MEASURES, scores, strict=True):
+        for key, value in zip(order, values, strict=True):
+            fits[key][measure] = value
+    return [summarise(k, [fits[(k, seed)] for seed in settings["seeds"]]) for k in ks]
+
+
+METRIC_NAMES = ["c_v", "c_npmi", "u_mass", "perplexity", "topic_diversity"]
+
+
+def summarise(k: int, fits: list[dict]) -> dict:
+    """Mean and spread of each metric over the seeds, their stability, and the medoid seed."""
+    runs = [
+        {"seed": f["seed"], "model": f["model"], "metrics": {m: f[m] for m in METRIC_NAMES}}
+        for f in fits
+    ]
     topic_words = [run["model"].get_topics() for run in runs]
     pairs = {}
     for i in range(len(runs)):
@@ -279,9 +416,8 @@ def fit_k(corpus, dictionary, texts, k: int, settings: dict, log=None) -> dict:
         range(len(runs)),
         key=lambda i: (round(agreement[i], 9), round(runs[i]["metrics"]["c_npmi"], 9), -i),
     )
-    names = list(runs[0]["metrics"])
     summary = {}
-    for name in names:
+    for name in METRIC_NAMES:
         values = [run["metrics"][name] for run in runs]
         summary[name] = {
             "mean": _round(np.mean(values)),
@@ -298,19 +434,24 @@ def fit_k(corpus, dictionary, texts, k: int, settings: dict, log=None) -> dict:
     }
 
 
-def describe_topics(model, dictionary, corpus, settings: dict):
-    """Rows of topics.csv and the topic labels."""
-    topic_word = model.get_topics()
-    counts = np.zeros(len(dictionary))
+def term_shares(corpus, size: int) -> np.ndarray:
+    """Each term's share of all kept tokens of the corpus (streamed)."""
+    counts = np.zeros(size)
     for bow in corpus:
         for term_id, count in bow:
             counts[term_id] += count
-    term_share = counts / counts.sum()
+    return counts / counts.sum()
+
+
+def describe_topics(model, dictionary, term_share: np.ndarray, settings: dict):
+    """Rows of topics.csv and the topic labels."""
+    topic_word = model.get_topics()
     relevance = relevance_ranking(topic_word, term_share, settings["relevance_lambda"])
     topn = settings["top_terms"]
     rows, labels = [], []
     for topic in range(model.num_topics):
-        ranked = sorted(range(len(dictionary)), key=lambda w: (-topic_word[topic, w], w))
+        weights = topic_word[topic]
+        ranked = sorted(range(len(dictionary)), key=lambda w: (-weights[w], w))
         by_weight = ranked[:topn]
         # Relevance reorders the topic's most probable terms; over the whole vocabulary it would
         # favour rare terms, whose tiny corpus share inflates their lift in every topic.
@@ -339,9 +480,9 @@ def describe_topics(model, dictionary, corpus, settings: dict):
 TOPIC_COLUMNS = ["topic", "label", "ranking", "rank", "term", "weight", "relevance"]
 
 
-def report_shares(theta: np.ndarray, documents: list[dict], regions: dict[str, str]):
+def report_shares(theta, documents: list[dict], regions: dict[str, str], k: int):
     """Region x topic shares: documents' vectors weighted by their kept tokens; rows sum to 1."""
-    weights: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(theta.shape[1]))
+    weights: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(k))
     for vector, document in zip(theta, documents, strict=True):
         weights[document["report_id"]] += vector * int(document["kept_tokens"])
     rows = []
@@ -358,68 +499,72 @@ def report_shares(theta: np.ndarray, documents: list[dict], regions: dict[str, s
     return rows
 
 
-def main_fit(snakemake) -> None:
-    log = setup_logging(snakemake.log[0], "lda_fit")
-    settings = dict(snakemake.params.settings)
-    k = int(snakemake.wildcards.k)
-    dictionary, corpus, texts = load_prepared(snakemake.input.corpus)
-    documents = [row for row in read_csv(snakemake.input.documents) if row["used"] == "yes"]
-    regions = {r["report_id"]: r["region"] for r in read_csv(snakemake.input.reports)}
-    result = fit_k(corpus, dictionary, texts, k, settings, log)
+def metrics_record(result: dict, settings: dict, documents: int, terms: int, labels) -> dict:
     kept = result["runs"][result["kept"]]
-    model = kept["model"]
-    theta = document_topics(model, corpus, settings["chunksize"])
-    topic_rows, labels = describe_topics(model, dictionary, corpus, settings)
-    columns = [f"topic_{t + 1}" for t in range(k)]
-    doc_rows = [
-        {
-            "doc": document["doc"],
-            "report_id": document["report_id"],
-            "part": document["part"],
-            "unit": document["unit"],
-            "kept_tokens": document["kept_tokens"],
-            **{c: f"{v:.{DECIMALS}f}" for c, v in zip(columns, vector, strict=True)},
-        }
-        for document, vector in zip(documents, theta, strict=True)
-    ]
-    with atomic_directory(snakemake.output.model) as staging:
-        model.save(str(staging / "lda.gensim"))
-    write_text(snakemake.output.topics, csv_text(TOPIC_COLUMNS, topic_rows), "utf-8-sig")
-    write_text(
-        snakemake.output.doc_topics,
-        csv_text(["doc", "report_id", "part", "unit", "kept_tokens", *columns], doc_rows),
-        "utf-8-sig",
+    return {
+        "k": result["k"],
+        "unit": settings["unit"],
+        "documents": documents,
+        "terms": terms,
+        "seeds": [
+            {
+                "seed": run["seed"],
+                **{m: _round(v) for m, v in run["metrics"].items()},
+                "agreement": result["agreement"][i],
+            }
+            for i, run in enumerate(result["runs"])
+        ],
+        "summary": result["summary"],
+        "stability": result["stability"],
+        "kept_seed": kept["seed"],
+        "kept_because": (
+            "medoid: its topics agree best with the other seeds' topics "
+            "(mean matched cosine similarity of topic-word distributions)"
+        ),
+        "labels": labels,
+    }
+
+
+def main_sweep(snakemake) -> None:
+    log = setup_logging(snakemake.log[0], "lda_sweep")
+    settings = dict(snakemake.params.settings)
+    ks = [int(k) for k in snakemake.params.ks]
+    dictionary, train_corpus, texts = load_prepared(snakemake.input.corpus, "train.mm")
+    documents = sum(row["used"] == "yes" for row in read_csv(snakemake.input.documents))
+    share = term_shares(load_prepared(snakemake.input.corpus)[1], len(dictionary))
+    log.info(
+        "K %s x seeds %s on %d of %d documents, %d passes, %d process(es); judged on %d",
+        ks,
+        settings["seeds"],
+        len(train_corpus),
+        documents,
+        effective_passes(len(train_corpus), settings),
+        snakemake.threads,
+        len(texts),
     )
-    write_text(
-        snakemake.output.report_topics,
-        csv_text(["report_id", "region", *columns], report_shares(theta, documents, regions)),
-        "utf-8-sig",
-    )
-    write_json(
+    results = sweep(train_corpus, dictionary, texts, ks, settings, snakemake.threads)
+    for result, model_dir, topics_csv, metrics_json in zip(
+        results,
+        snakemake.output.models,
+        snakemake.output.topics,
         snakemake.output.metrics,
-        {
-            "k": k,
-            "unit": settings["unit"],
-            "documents": len(documents),
-            "terms": len(dictionary),
-            "seeds": [
-                {
-                    "seed": run["seed"],
-                    **{m: _round(v) for m, v in run["metrics"].items()},
-                    "agreement": result["agreement"][i],
-                }
-                for i, run in enumerate(result["runs"])
-            ],
-            "summary": result["summary"],
-            "stability": result["stability"],
-            "kept_seed": kept["seed"],
-            "kept_because": (
-                "medoid: its topics agree best with the other seeds' topics "
-                "(mean matched cosine similarity of topic-word distributions)"
-            ),
-            "labels": labels,
-        },
-    )
+        strict=True,
+    ):
+        for run in result["runs"]:
+            log.info(
+                "K=%d seed=%d %s",
+                result["k"],
+                run["seed"],
+                {m: round(v, 4) for m, v in run["metrics"].items()},
+            )
+        model = result["runs"][result["kept"]]["model"]
+        topic_rows, labels = describe_topics(model, dictionary, share, settings)
+        with atomic_directory(model_dir) as staging:
+            model.save(str(staging / "lda.gensim"))
+        write_csv(topics_csv, TOPIC_COLUMNS, topic_rows)
+        write_json(
+            metrics_json, metrics_record(result, settings, documents, len(dictionary), labels)
+        )
 
 
 # --- choose --------------------------------------------------------------------------------------
@@ -491,19 +636,56 @@ def copy_file(source: Path, target: str) -> None:
         shutil.copyfile(source, tmp)
 
 
+def chosen_document_topics(model_dir, corpus_dir, documents_csv, reports_csv, k: int, chunksize):
+    """(doc_topics rows, report_topics rows) of the chosen model over every used document."""
+    from gensim.models import LdaModel
+
+    model = LdaModel.load(str(Path(model_dir) / "lda.gensim"))
+    corpus = load_prepared(corpus_dir)[1]
+    documents = [row for row in read_csv(documents_csv) if row["used"] == "yes"]
+    regions = {r["report_id"]: r["region"] for r in read_csv(reports_csv)}
+    theta = np.vstack(_single_threaded(lambda: list(document_topics(model, corpus, chunksize))))
+    columns = [f"topic_{t + 1}" for t in range(k)]
+    doc_rows = (
+        {
+            "doc": document["doc"],
+            "report_id": document["report_id"],
+            "part": document["part"],
+            "unit": document["unit"],
+            "kept_tokens": document["kept_tokens"],
+            **{c: f"{v:.{DECIMALS}f}" for c, v in zip(columns, vector, strict=True)},
+        }
+        for document, vector in zip(documents, theta, strict=True)
+    )
+    return columns, doc_rows, report_shares(theta, documents, regions, k)
+
+
 def main_choose(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "lda_choose")
     settings = dict(snakemake.params.settings)
     metrics = [json.loads(Path(p).read_text("utf-8")) for p in snakemake.input.metrics]
     chosen, reason = choose_k(metrics, settings)
     rows = selection_rows(metrics, chosen)
-    write_text(snakemake.output.selection, csv_text(list(rows[0]), rows), "utf-8-sig")
+    write_csv(snakemake.output.selection, list(rows[0]), rows)
     source = Path(snakemake.input.metrics[[m["k"] for m in metrics].index(chosen)]).parent
-    for name in ("topics", "doc_topics", "report_topics"):
-        copy_file(source / f"{name}.csv", getattr(snakemake.output, name))
+    copy_file(source / "topics.csv", snakemake.output.topics)
     copy_file(source / "metrics.json", snakemake.output.metrics)
     with atomic_directory(snakemake.output.model) as staging:
         shutil.copytree(source / "model", staging, dirs_exist_ok=True)
+    columns, doc_rows, report_rows = chosen_document_topics(
+        source / "model",
+        snakemake.input.corpus,
+        snakemake.input.documents,
+        snakemake.input.reports,
+        chosen,
+        settings["chunksize"],
+    )
+    write_csv(
+        snakemake.output.doc_topics,
+        ["doc", "report_id", "part", "unit", "kept_tokens", *columns],
+        doc_rows,
+    )
+    write_csv(snakemake.output.report_topics, ["report_id", "region", *columns], report_rows)
     chosen_metrics = next(m for m in metrics if m["k"] == chosen)
     write_json(
         snakemake.output.chosen_json,
@@ -521,9 +703,9 @@ def main_choose(snakemake) -> None:
 
 
 def main(snakemake) -> None:
-    {"lda_prepare": main_prepare, "lda_fit": main_fit, "lda_choose": main_choose}[snakemake.rule](
-        snakemake
-    )
+    {"lda_prepare": main_prepare, "lda_sweep": main_sweep, "lda_choose": main_choose}[
+        snakemake.rule
+    ](snakemake)
 
 
 if __name__ == "__main__" and "snakemake" in globals():

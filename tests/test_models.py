@@ -6,11 +6,13 @@ from gwr_common import InputError
 from lda import (
     build_documents,
     choose_k,
-    fit_k,
+    effective_passes,
     matched_similarity,
     prepare,
     relevance_ranking,
     report_shares,
+    sample_indices,
+    sweep,
 )
 from tfidf import run as run_tfidf
 
@@ -131,7 +133,7 @@ def test_report_shares_are_length_weighted_and_sum_to_one():
         {"report_id": "a", "kept_tokens": "10"},
         {"report_id": "b", "kept_tokens": "5"},
     ]
-    rows = report_shares(theta, docs, {"a": "甲区"})
+    rows = report_shares(theta, docs, {"a": "甲区"}, 2)
     assert rows[0] == {
         "report_id": "a",
         "region": "甲区",
@@ -155,6 +157,7 @@ LDA = {
     "chunksize": 100,
     "coherence_topn": 3,
     "diversity_topn": 3,
+    "training_budget": 1000,
 }
 
 
@@ -162,13 +165,25 @@ def test_more_topics_than_documents_is_a_clear_error():
     dictionary, bows, rows, texts = prepare(build_documents(token_files(), {}, "paragraph"), LDA)
     assert len(bows) == 5
     with pytest.raises(InputError, match="K=6, more topics than the 5 documents"):
-        fit_k(bows, dictionary, texts, 6, LDA)
+        sweep(bows, dictionary, texts, [2, 6], LDA)
 
 
-def test_fitting_is_deterministic():
+def test_fitting_is_deterministic_and_independent_of_the_processes():
     dictionary, bows, rows, texts = prepare(build_documents(token_files(), {}, "paragraph"), LDA)
-    first = fit_k(bows, dictionary, texts, 2, LDA)
-    second = fit_k(bows, dictionary, texts, 2, LDA)
-    assert first["summary"] == second["summary"] and first["kept"] == second["kept"]
-    for a, b in zip(first["runs"], second["runs"], strict=True):
-        assert np.array_equal(a["model"].get_topics(), b["model"].get_topics())
+    first = sweep(bows, dictionary, texts, [2, 3], LDA, processes=1)
+    second = sweep(bows, dictionary, texts, [2, 3], LDA, processes=2)
+    for a, b in zip(first, second, strict=True):
+        assert a["summary"] == b["summary"] and a["kept"] == b["kept"]
+        for run_a, run_b in zip(a["runs"], b["runs"], strict=True):
+            assert np.array_equal(run_a["model"].get_topics(), run_b["model"].get_topics())
+
+
+def test_passes_and_samples_shrink_only_on_a_large_corpus():
+    settings = {"passes": 20, "training_budget": 100_000}
+    assert effective_passes(190, settings) == 20  # the seed: the configured passes
+    assert effective_passes(30_000, settings) == 3
+    assert effective_passes(250_000, settings) == 1  # never less than one pass
+    assert sample_indices(5, 10, seed=1) == [0, 1, 2, 3, 4]
+    sample = sample_indices(1000, 100, seed=1)
+    assert len(set(sample)) == 100 and sample == sorted(sample) and sample[-1] < 1000
+    assert sample == sample_indices(1000, 100, seed=1) != sample_indices(1000, 100, seed=2)

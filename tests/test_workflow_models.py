@@ -4,7 +4,7 @@ import json
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, planned_jobs, run_snakemake
+from conftest import ROOT, copy_project, planned_jobs, run_snakemake, set_config
 from gwr_common import read_csv
 
 pytestmark = pytest.mark.workflow
@@ -58,18 +58,70 @@ def test_every_k_is_fitted_and_described(seed_run):
         topics = read_csv(folder / "topics.csv")
         assert len(topics) == k * config["top_terms"] * 2
         assert {int(r["topic"]) for r in topics} == set(range(1, k + 1))
-        for row in read_csv(folder / "doc_topics.csv"):
-            assert len(shares(row)) == k
-            assert sum(shares(row)) == pytest.approx(1.0, abs=1e-4)
-        for row in read_csv(folder / "report_topics.csv"):
-            assert sum(shares(row)) == pytest.approx(1.0, abs=1e-5)
+    # Only the chosen K is applied to every document (results/lda/chosen).
+    assert not list((seed_run / "results" / "lda").glob("k*/doc_topics.csv"))
+    documents = read_csv(seed_run / "results" / "lda" / "documents.csv")
+    doc_topics = read_csv(seed_run / "results" / "lda" / "chosen" / "doc_topics.csv")
+    assert [r["doc"] for r in doc_topics] == [r["doc"] for r in documents if r["used"] == "yes"]
+    for row in doc_topics:
+        assert sum(shares(row)) == pytest.approx(1.0, abs=1e-4)
+    for row in read_csv(seed_run / "results" / "lda" / "chosen" / "report_topics.csv"):
+        assert sum(shares(row)) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_parallel_sweep_gives_the_serial_results(seed_run):
+    """The workflow fitted every K in worker processes, with one set of co-occurrence counts
+    for all models; fitting two K alone, in this process, gives the same metrics and topics."""
+    from lda import load_prepared, sweep
+
+    settings = config_of(seed_run)["lda"]
+    lda = seed_run / "results" / "lda"
+    dictionary, train, texts = load_prepared(str(lda / "corpus"), "train.mm")
+    ks = settings["k"][:2]
+    for result in sweep(train, dictionary, texts, ks, settings, processes=1):
+        metrics = json.loads((lda / f"k{result['k']}" / "metrics.json").read_text("utf-8"))
+        for run, recorded in zip(result["runs"], metrics["seeds"], strict=True):
+            assert {m: round(v, 6) for m, v in run["metrics"].items()} == {
+                m: recorded[m] for m in run["metrics"]
+            }
+        assert metrics["kept_seed"] == result["runs"][result["kept"]]["seed"]
+
+
+def test_shared_coherence_counts_give_gensims_values(seed_run):
+    from gensim.models import CoherenceModel
+    from lda import coherence_scores, load_prepared
+
+    dictionary, _, texts = load_prepared(str(seed_run / "results" / "lda" / "corpus"))
+    tokens = [t["tokens"] for t in texts]
+    bows = [dictionary.doc2bow(t) for t in tokens]
+    topics = read_csv(seed_run / "results" / "lda" / "k4" / "topics.csv")
+    model_a = [
+        [r["term"] for r in topics if r["topic"] == str(t) and r["ranking"] == "weight"][:10]
+        for t in range(1, 5)
+    ]
+    model_b = [list(reversed(topic)) for topic in model_a[::-1]] + [model_a[0][::2]]
+    for measure in ("c_v", "c_npmi", "u_mass"):
+        shared = coherence_scores(measure, [model_a, model_b], tokens, dictionary, bows, 10)
+        alone = [
+            CoherenceModel(
+                topics=topic_set,
+                texts=tokens if measure != "u_mass" else None,
+                corpus=bows if measure == "u_mass" else None,
+                dictionary=dictionary,
+                coherence=measure,
+                topn=10,
+                processes=1,
+            ).get_coherence()
+            for topic_set in (model_a, model_b)
+        ]
+        assert shared == pytest.approx(alone, rel=1e-12), measure
 
 
 def test_the_chosen_model_is_copied_and_explained(seed_run):
     lda = seed_run / "results" / "lda"
     chosen = json.loads((lda / "chosen.json").read_text("utf-8"))
     source = lda / f"k{chosen['k']}"
-    for name in ("topics.csv", "doc_topics.csv", "report_topics.csv", "metrics.json"):
+    for name in ("topics.csv", "metrics.json"):
         assert (lda / "chosen" / name).read_bytes() == (source / name).read_bytes()
     assert (lda / "chosen" / "model" / "lda.gensim").exists()
     assert chosen["reason"].startswith("auto: best mean c_npmi")
@@ -127,29 +179,53 @@ def test_reruns_touch_only_what_a_change_affects(seed_run):
     ks = config_of(seed_run)["lda"]["k"]
     # Choosing another K: only the choice and what shows it (similarity, figures, page).
     jobs = with_lda(seed_run, **{"lda.k_choice": ks[0]})
-    assert jobs["lda_choose"] == 1 and "lda_fit" not in jobs and "tfidf" not in jobs
+    assert jobs["lda_choose"] == 1 and "lda_sweep" not in jobs and "tfidf" not in jobs
     assert not set(jobs) & {*UPSTREAM, "lda_prepare"}
-    # One more K: one more fit, no refit of the others.
+    # One more K: the sweep (one job) and the choice; the corpus is not rebuilt.
     jobs = with_lda(seed_run, **{"lda.k": [*ks, 7]})
-    assert jobs["lda_fit"] == 1 and jobs["lda_choose"] == 1
+    assert jobs["lda_sweep"] == 1 and jobs["lda_choose"] == 1
     assert not set(jobs) & {*UPSTREAM, "lda_prepare", "tfidf"}
-    # A training parameter: every K is refitted, the corpus is not rebuilt.
+    # A training parameter: the sweep again, the corpus is not rebuilt.
     jobs = with_lda(seed_run, **{"lda.passes": 5})
-    assert jobs["lda_fit"] == len(ks) and "lda_prepare" not in jobs
+    assert jobs["lda_sweep"] == 1 and "lda_prepare" not in jobs
     assert not set(jobs) & set(UPSTREAM)
-    # The dictionary filter: the LDA corpus and every fit, the segmentation untouched.
-    jobs = with_lda(seed_run, **{"lda.no_below": 3})
-    assert jobs["lda_prepare"] == 1 and jobs["lda_fit"] == len(ks)
-    assert not set(jobs) & set(UPSTREAM)
+    # The dictionary filter or the samples: the LDA corpus and the sweep, not the segmentation.
+    for change in ({"lda.no_below": 3}, {"lda.training_budget": 1000}):
+        jobs = with_lda(seed_run, **change)
+        assert jobs["lda_prepare"] == 1 and jobs["lda_sweep"] == 1, change
+        assert not set(jobs) & set(UPSTREAM)
+    # The number of worker processes changes no result: only the page that lists the config.
+    assert set(with_lda(seed_run, **{"lda.threads": 1})) <= {"all", "report_page"}
     # TF-IDF: keywords and what shows them, no topic model.
     jobs = with_lda(seed_run, **{"tfidf.top_n": 10})
-    assert jobs["tfidf"] == 1 and not set(jobs) & {*UPSTREAM, "lda_prepare", "lda_fit"}
+    assert jobs["tfidf"] == 1 and not set(jobs) & {*UPSTREAM, "lda_prepare", "lda_sweep"}
     # A figure parameter: figures and the page only.
     jobs = with_lda(seed_run, **{"figures.dpi": 200})
     assert set(jobs) - {"all", "report_page"} and all(
         rule.startswith("fig_") for rule in set(jobs) - {"all", "report_page"}
     )
     assert "Nothing to be done" in run_snakemake(seed_run, "--dry-run").stdout
+
+
+def test_a_large_corpus_is_sampled_for_the_sweep_and_fully_described(tmp_path):
+    """A training budget below the corpus: the sweep trains on a sample (one pass) and is
+    judged on a smaller one; the chosen model still gives every document its topics."""
+    workdir = copy_project(tmp_path)
+    set_config(
+        workdir,
+        **{"lda.k": [4, 6], "lda.seeds": [1, 2], "lda.training_budget": 120},
+        **{"lda.evaluation_documents": 100},
+    )
+    run_snakemake(workdir)
+    lda = workdir / "results" / "lda"
+    samples = json.loads((lda / "corpus" / "samples.json").read_text("utf-8"))
+    used = [r for r in read_csv(lda / "documents.csv") if r["used"] == "yes"]
+    assert samples["documents"] == len(used) > 120
+    assert samples["training_documents"] == 120 and samples["evaluation_documents"] == 100
+    assert f"on 120 of {len(used)} documents, 1 passes" in (
+        workdir / "results" / "logs" / "lda_sweep.log"
+    ).read_text("utf-8")
+    assert len(read_csv(lda / "chosen" / "doc_topics.csv")) == len(used)
 
 
 def test_provincial_corpus_end_to_end(provinces, tmp_path):

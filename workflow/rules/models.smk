@@ -49,38 +49,36 @@ rule lda_prepare:
         "../../scripts/lda.py"
 
 
-rule lda_fit:
+rule lda_sweep:
     input:
         corpus=rules.lda_prepare.output.corpus,
         documents=rules.lda_prepare.output.documents,
-        reports=rules.split_reports.output.reports,
     output:
-        model=directory("results/lda/k{k}/model"),
-        topics="results/lda/k{k}/topics.csv",
-        doc_topics="results/lda/k{k}/doc_topics.csv",
-        report_topics="results/lda/k{k}/report_topics.csv",
-        metrics="results/lda/k{k}/metrics.json",
+        models=directory(expand("results/lda/k{k}/model", k=LDA_KS)),
+        topics=expand("results/lda/k{k}/topics.csv", k=LDA_KS),
+        metrics=expand("results/lda/k{k}/metrics.json", k=LDA_KS),
     log:
-        "results/logs/lda/k{k}.log",
+        "results/logs/lda_sweep.log",
     benchmark:
-        "results/benchmarks/rules/lda_fit_k{k}.tsv"
-    wildcard_constraints:
-        k=r"\d+",
+        "results/benchmarks/rules/lda_sweep.tsv"
     conda:
         "../envs/gwr.yaml"
+    threads: config["lda"]["threads"]
     params:
-        settings=lda_fit_settings,
+        ks=LDA_KS,
+        settings=lda_sweep_settings,
     script:
         "../../scripts/lda.py"
 
 
 rule lda_choose:
     input:
-        metrics=expand(rules.lda_fit.output.metrics, k=config["lda"]["k"]),
-        topics=expand(rules.lda_fit.output.topics, k=config["lda"]["k"]),
-        doc_topics=expand(rules.lda_fit.output.doc_topics, k=config["lda"]["k"]),
-        report_topics=expand(rules.lda_fit.output.report_topics, k=config["lda"]["k"]),
-        models=expand(rules.lda_fit.output.model, k=config["lda"]["k"]),
+        metrics=rules.lda_sweep.output.metrics,
+        topics=rules.lda_sweep.output.topics,
+        models=rules.lda_sweep.output.models,
+        corpus=rules.lda_prepare.output.corpus,
+        documents=rules.lda_prepare.output.documents,
+        reports=rules.split_reports.output.reports,
     output:
         selection=report(
             "results/lda/model_selection.csv",
