@@ -1148,7 +1148,8 @@ def write_outputs(corpus: Corpus, output, log=None) -> None:
 def main(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "split_reports")
     settings = Settings.from_params(snakemake.params.settings)
-    manifest = read_manifest(snakemake.input.get("manifest") or None)
+    # The manifest input is a list: empty, or the one file the config names.
+    manifest = read_manifest(next(iter(snakemake.input.manifest), None))
     try:
         corpus = split_corpus(list(snakemake.input.sources), settings, manifest, log)
     except InputError as error:
