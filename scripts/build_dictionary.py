@@ -158,8 +158,13 @@ def build(
     settings: dict,
     tokenizer,
     tags: dict[str, str] | None = None,
+    collocation_paragraphs: Sequence[str] | None = None,
 ) -> tuple[list[tuple[str, int, str]], list[dict]]:
-    """Return (dictionary entries `(term, freq, tag)`, harvested rows `term, source, count`)."""
+    """Return (dictionary entries `(term, freq, tag)`, harvested rows `term, source, count`).
+
+    Collocations are sought in `collocation_paragraphs` if given (a sample of a large corpus),
+    in all `paragraphs` otherwise.
+    """
     freq, tag = settings["term_freq"], settings["term_tag"]
     entries: dict[str, tuple[int, str]] = {}
     sources: dict[str, tuple[str, int]] = {}
@@ -192,7 +197,9 @@ def build(
             tokenizer.add_word(term, term_freq, term_tag)
         base = tags if tags is not None else {}
         found = collocations(
-            sentences_of(text, tokenizer),
+            sentences_of(
+                text if collocation_paragraphs is None else collocation_paragraphs, tokenizer
+            ),
             settings["collocation_min_count"],
             settings["collocation_threshold"],
             high,
@@ -212,11 +219,27 @@ def build(
     return dictionary, harvested
 
 
-def body_paragraphs(text_files: Iterable[str], parts: Sequence[str]) -> list[str]:
-    paragraphs = []
-    for path in sorted(text_files):
-        paragraphs.extend(r["text"] for r in read_jsonl(path) if r["part"] in parts)
-    return paragraphs
+def body_paragraphs(text_files: Iterable[str], parts: Sequence[str]) -> list[list[str]]:
+    """The paragraphs of the given parts, one list per file (files in sorted order)."""
+    return [
+        [r["text"] for r in read_jsonl(path) if r["part"] in parts] for path in sorted(text_files)
+    ]
+
+
+def sample_reports(reports: Sequence[list[str]], max_chars: int, seed: int) -> list[list[str]]:
+    """Whole reports drawn at random (with `seed`) until they hold `max_chars` characters, in
+    their original order; all of them if they hold no more than that."""
+    import random
+
+    order = list(range(len(reports)))
+    random.Random(seed).shuffle(order)
+    chosen, total = [], 0
+    for index in order:
+        if total >= max_chars:
+            break
+        chosen.append(index)
+        total += sum(len(text) for text in reports[index])
+    return [reports[index] for index in sorted(chosen)]
 
 
 def dictionary_text(entries: Sequence[tuple[str, int, str]]) -> str:
@@ -231,14 +254,25 @@ def main(snakemake) -> None:
     stopwords = read_word_list(snakemake.input.stopwords)
     tokenizer = make_tokenizer(snakemake.params.jieba_cache, log)
     text_files = [str(p) for p in Path(snakemake.input.text).glob("*.jsonl")]
+    reports = body_paragraphs(text_files, snakemake.params.parts)
+    sample = sample_reports(reports, settings["collocation_max_chars"], settings["sample_seed"])
+    if len(sample) < len(reports):
+        log.info(
+            "collocations sought in %d of %d reports (%d characters at most, seed %d)",
+            len(sample),
+            len(reports),
+            settings["collocation_max_chars"],
+            settings["sample_seed"],
+        )
     dictionary, harvested = build(
         list(snakemake.input.shipped),
         read_csv(snakemake.input.glossary),
-        body_paragraphs(text_files, snakemake.params.parts),
+        [text for paragraphs in reports for text in paragraphs],
         stopwords,
         settings,
         tokenizer,
         base_tags(tokenizer),
+        collocation_paragraphs=[text for paragraphs in sample for text in paragraphs],
     )
     write_text(snakemake.output.user_dict, dictionary_text(dictionary))
     write_text(

@@ -144,3 +144,14 @@ def test_policy_terms_in_the_provinces(provinces, settings, config, tmp_path):
     # Topical words that jieba's own tags would have dropped are kept (pos_overrides.txt).
     for topical in ("创新", "就业", "养老", "治理", "健康"):
         assert kept[topical] >= 30, topical
+
+
+def test_collocations_are_sought_in_whole_reports_of_a_large_corpus():
+    from build_dictionary import sample_reports
+
+    reports = [[f"{n}号报告" * 20, "段落" * 40] for n in range(10)]  # 80 + 80 characters each
+    assert sample_reports(reports, 10**6, seed=1) == reports  # a small corpus: all of it
+    sample = sample_reports(reports, 500, seed=1)
+    assert len(sample) == 4  # whole reports until 500 characters are reached (3 hold 480)
+    assert sample == sorted(sample, key=reports.index)  # in corpus order
+    assert sample == sample_reports(reports, 500, seed=1) != sample_reports(reports, 500, seed=2)
