@@ -7,15 +7,30 @@ entry that dispatches on the rule, draws and saves (PNG and SVG, see plotting.py
 What readers see is in Chinese with English beside it. Figures grow with the number of regions
 and topics, and small multiples wrap into a grid, so that the 31 provincial reports stay legible;
 only past a size limit do the labels shrink, never below MIN_FONT points.
+
+Scale (thousands of regions): a figure names regions one by one (a panel, a bar, a label, a leaf)
+for at most `figures.max_regions` of them, and says so in its title when there are more:
+
+- small multiples (top terms, word clouds) and the corpus bars show a selection: the regions of
+  `figures.regions` if set, else the first by report id (the order of the result tables);
+- heatmaps (region × region, region × topic) show every region, as one image (rasterized in SVG
+  too) in clustering order, without names, cell borders or values;
+- dendrograms are cut to `max_regions` clusters, each named by its most central region and size.
+
+Tables are read a row at a time where they are large (similarity matrices, document topics), so
+that 3,000 regions take seconds and a few hundred MB, not hours and gigabytes.
 """
 
+import csv
+import itertools
 import json
 import math
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-from gwr_common import read_csv, read_jsonl, setup_logging, unique_labels
+from gwr_common import CSV_ENCODING, read_csv, read_jsonl, setup_logging, unique_labels
 from plotting import cjk_font_path, save_figure, setup_matplotlib
 from split_reports import PARTS as REPORT_PARTS
 
@@ -56,6 +71,7 @@ DENDRO_MARGIN = 0.05  # room beyond the last join (share of the span of joins)
 DENDRO_ZOOM_MARGIN = 0.3  # room before the first join on a zoomed axis
 DENDRO_MIN_LEAVES = 5  # a dendrogram of a few regions is drawn as high as one of this many
 DENDRO_PANEL_WIDTH = 4.2
+DENDRO_CLUSTER_LABEL_INCHES = 1.4  # more width for leaves named "东城区 等 12 个" (a cut tree)
 DENDRO_FIXED_INCHES = 1.6
 MODEL_PANEL_INCHES = (3.6, 2.8)
 WORDCLOUD_PIXELS = (600, 400)  # width, height of one word cloud image
@@ -63,6 +79,14 @@ WORDCLOUD_PANEL_INCHES = (3.6, 2.6)
 WORDCLOUD_SHADES = (0.45, 1.0)  # colormap range for words, smallest to largest (readable on white)
 WORDCLOUD_MARGIN = 2
 GRID_COLUMNS_WORDCLOUD = 4
+RASTER_INCHES = 8.0  # side of a region × region heatmap drawn as one image (regions unnamed)
+RASTER_ROWS_INCHES = 7.0  # height of the rows of a region × topic heatmap drawn as one image
+RASTER_MIN_WIDTH_INCHES = 9.0  # room for the title lines of a heatmap drawn as one image
+RASTER_MAX_CELLS = 600  # beyond, runs of rows (regions) are averaged: 2 pixels or more each
+HISTOGRAM_BINS = 30  # bins of the distribution of report lengths (corpus figure, many reports)
+HISTOGRAM_INCHES = 2.2
+NOTE_INCHES = 0.45  # the two title lines that say how many regions a figure shows
+DOC_CHUNK = 20_000  # rows of doc_topics.csv converted at once (memory, not results)
 
 # The parts of a report as the splitter names them: the body's, and the appendix.
 APPENDIX = "appendix"
@@ -251,6 +275,122 @@ def _no_data(ax, message: str) -> None:
     ax.set_axis_off()
 
 
+# --- Many regions ----------------------------------------------------------------------------
+
+
+def region_keys(reports: Sequence[Mapping]) -> dict[str, tuple[str, str, str]]:
+    """{display label: (label, region name, report id)} of reports.csv's rows: the names by
+    which `figures.regions` may name a report."""
+    labels = region_labels(reports)
+    return {
+        label: (label, row["region"], row["report_id"])
+        for label, row in zip(labels, reports, strict=True)
+    }
+
+
+def select_regions(
+    keys: Sequence[tuple[str, str, str]], named: Sequence[str], max_regions: int
+) -> list[int]:
+    """Which regions a figure shows one by one: positions in `keys` (label, region name, report
+    id of each region, in the figure's order), in that order, at most `max_regions`.
+
+    The regions `named` (by label, region name — every report of that region — or report id);
+    none named: the first `max_regions` by report id. A name that matches nothing is an error.
+    """
+    if named:
+        unknown = [name for name in named if not any(name in key for key in keys)]
+        if unknown:
+            examples = "、".join(key[0] for key in keys[:3])
+            raise ValueError(
+                f"figures.regions: {'、'.join(unknown)} matches no report; name regions as the "
+                f"figures and similarity tables do ({examples} …) or by report id "
+                f"({keys[0][2] if keys else 'none'} …)"
+            )
+        wanted = set(named)
+        return [index for index, key in enumerate(keys) if wanted & set(key)][:max_regions]
+    first = sorted(range(len(keys)), key=lambda index: keys[index][2])[:max_regions]
+    return sorted(first)
+
+
+def selection_note(shown: int, total: int, named: bool, table: str) -> str:
+    """The title line of a figure that shows `shown` of `total` regions ("" if it shows all)."""
+    if shown >= total:
+        return ""
+    chinese, english = (
+        ("按 figures.regions 所选", "chosen in figures.regions")
+        if named
+        else (f"按报告 id 顺序取前 {shown} 个", "the first by report id")
+    )
+    return (
+        f"显示 {shown}/{total} 个地区（{chinese}；全部见 {table}）\n"
+        f"showing {shown} of {total} regions ({english}); all in {table}"
+    )
+
+
+def raster_note(total: int, table: str, group: int = 1) -> str:
+    """The title lines of a heatmap of too many regions to name (`group`: see `binned`)."""
+    chinese = f"全部 {total} 个地区，按聚类排序，未逐一标名"
+    english = f"all {total} regions in clustering order, unnamed"
+    if group > 1:
+        chinese += f"；每格为相邻 {group} 个地区的均值"
+        english += f"; a cell averages {group} neighbours"
+    return f"{chinese}\n{english}\n数值 values: {table}"
+
+
+def _listed(names: Sequence[str], limit: int | None) -> str:
+    """Names joined with 、, at most `limit` of them, then how many in all."""
+    if limit is None or len(names) <= limit:
+        return "、".join(names)
+    return f"{'、'.join(names[:limit])} 等 {len(names)} 个 ({len(names)} in all)"
+
+
+def binned(values: np.ndarray, limit: int = RASTER_MAX_CELLS) -> tuple[np.ndarray, int]:
+    """`values` with runs of `group` rows (and of columns, where there are as many) averaged,
+    so that neither side has more than `limit` cells; (values, group), group 1 if unchanged.
+
+    The rows are in clustering order, so that a run holds regions that are alike; NaN cells are
+    left out of a mean (NaN if all are).
+    """
+    rows, columns = values.shape
+    group = math.ceil(max(rows, 1) / limit)
+    if group <= 1:
+        return values, 1
+    column_group = group if columns > limit else 1
+    padded = np.pad(
+        values, ((0, -rows % group), (0, -columns % column_group)), constant_values=np.nan
+    )
+    blocks = padded.reshape(
+        padded.shape[0] // group, group, padded.shape[1] // column_group, column_group
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN blocks: NaN, as meant
+        return np.nanmean(blocks, axis=(1, 3)), group
+
+
+def _raster(ax, values, cmap, vmin, vmax):
+    """`values` as one image (rasterized in SVG too): no cell borders, names or values; more rows
+    than RASTER_MAX_CELLS are averaged in runs (`binned`). Returns (image, group)."""
+    cmap = _cmap(cmap).with_extremes(bad=MISSING_COLOR)
+    values = np.asarray(values, float)
+    shown, group = binned(values)
+    image = ax.imshow(
+        np.ma.masked_invalid(shown),
+        cmap=cmap,
+        vmin=vmin,
+        vmax=vmax,
+        aspect="auto",
+        interpolation="nearest",
+        # In the regions' coordinates, whatever the bins.
+        extent=(-0.5, values.shape[1] - 0.5, values.shape[0] - 0.5, -0.5),
+    )
+    image.set_rasterized(True)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return image, group
+
+
 # --- Figures ---------------------------------------------------------------------------------
 
 
@@ -258,14 +398,23 @@ def corpus_figure(
     regions: Sequence[str],
     characters: Mapping[str, Mapping[str, int]],
     missing: Sequence[str] = (),
+    lengths: Sequence[float] | None = None,
+    note: str = "",
+    max_missing: int | None = None,
 ):
     """Characters per part of each report (stacked bars), appendix apart, missing reports named.
 
     `characters[region][part]` for the parts of PARTS and APPENDIX (absent parts count 0).
+    When the bars show some of the reports, `lengths` holds the body length of every report
+    (drawn as a histogram) and `note` says which are shown; at most `max_missing` missing
+    reports are named.
     """
     from matplotlib.patches import Patch
 
     count = len(regions)
+    total = count if lengths is None else len(lengths)
+    some = total > count
+    note = note if some else ""
     body = np.array([[characters[r].get(part, 0) for part in PARTS] for r in regions], float)
     body = body.reshape(count, len(PARTS))
     appendix = np.array([characters[r].get(APPENDIX, 0) for r in regions], float)
@@ -273,11 +422,16 @@ def corpus_figure(
     used_parts = [part for column, part in enumerate(PARTS) if body[:, column].any()]
     legend_entries = len(used_parts) + has_appendix
     legend_height = math.ceil(legend_entries / LEGEND_COLUMNS) * LEGEND_ROW_INCHES
-    missing_height = (math.ceil(len(missing) / MISSING_PER_LINE) + 1) * MISSING_LINE_INCHES
+    named_missing = list(missing[:max_missing] if max_missing is not None else missing)
+    missing_lines = math.ceil(len(named_missing) / MISSING_PER_LINE) + 1
+    missing_height = (missing_lines + (len(named_missing) < len(missing))) * MISSING_LINE_INCHES
 
     bars_height = max(count, 2) * BAR_ROW_INCHES
-    heights = [bars_height, legend_height] + ([missing_height] if missing else [])
-    fig = new_figure(CORPUS_WIDTH_INCHES, BAR_FIXED_INCHES + sum(heights))
+    heights = [bars_height, legend_height]
+    heights += ([HISTOGRAM_INCHES] if some else []) + ([missing_height] if missing else [])
+    fig = new_figure(
+        CORPUS_WIDTH_INCHES, BAR_FIXED_INCHES + sum(heights) + (NOTE_INCHES if note else 0)
+    )
     grid = fig.add_gridspec(
         len(heights),
         2 if has_appendix else 1,
@@ -313,13 +467,28 @@ def corpus_figure(
     key.legend(
         handles=handles, loc="center", ncols=LEGEND_COLUMNS, fontsize=MAX_FONT, frameon=False
     )
+    if some:
+        spread = fig.add_subplot(grid[2, :])
+        spread.hist(np.asarray(lengths, float), bins=HISTOGRAM_BINS, color=PART_COLORS["review"])
+        spread.set_title(
+            f"全部 {total} 份报告的正文字数分布 Body length of all {total} reports",
+            fontsize=TITLE_FONT,
+        )
+        spread.set_xlabel("正文字数 characters of the body", fontsize=MAX_FONT)
+        spread.set_ylabel("报告数 reports", fontsize=MAX_FONT)
+        spread.xaxis.set_major_formatter(_thousands())
+        spread.yaxis.get_major_locator().set_params(integer=True)
+        spread.tick_params(labelsize=MAX_FONT - 1)
+        spread.spines[["top", "right"]].set_visible(False)
     if missing:
-        box = fig.add_subplot(grid[2, :])
+        box = fig.add_subplot(grid[len(heights) - 1, :])
         box.set_axis_off()
         names = [
-            "、".join(missing[start : start + MISSING_PER_LINE])
-            for start in range(0, len(missing), MISSING_PER_LINE)
+            "、".join(named_missing[start : start + MISSING_PER_LINE])
+            for start in range(0, len(named_missing), MISSING_PER_LINE)
         ]
+        if len(named_missing) < len(missing):
+            names.append(f"…… 等 {len(missing)} 份 ({len(missing)} in all)")
         box.text(
             0,
             0.5,
@@ -331,8 +500,18 @@ def corpus_figure(
             transform=box.transAxes,
             bbox={"boxstyle": "round", "facecolor": "#fff4e5", "edgecolor": "#e0a458"},
         )
-    fig.suptitle(f"语料概览 Corpus: {count} 份报告 reports", fontsize=SUPTITLE_FONT)
+    fig.suptitle(_titled(f"语料概览 Corpus: {total} 份报告 reports", note), fontsize=SUPTITLE_FONT)
     return fig
+
+
+def _titled(title: str, note: str) -> str:
+    return f"{title}\n{note}" if note else title
+
+
+def _thousands():
+    from matplotlib.ticker import StrMethodFormatter
+
+    return StrMethodFormatter("{x:,.0f}")
 
 
 def _bar_totals(ax, positions, totals, font: float) -> None:
@@ -348,11 +527,12 @@ def _bar_totals(ax, positions, totals, font: float) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def _bar_grid(panels, top_n: int, xlabel: str, suptitle: str, color, share_x: bool):
+def _bar_grid(panels, top_n: int, xlabel: str, suptitle: str, color, share_x: bool, note: str = ""):
     """Small multiples of horizontal bars: `panels` = [(title, [(term, value), …]), …]."""
     rows, columns = grid_shape(len(panels))
     panel_height = TERM_PANEL_FIXED + top_n * TERM_ROW_INCHES
-    fig = new_figure(columns * TERM_PANEL_WIDTH, rows * panel_height + SUPTITLE_INCHES)
+    title_height = SUPTITLE_INCHES + (NOTE_INCHES if note else 0)
+    fig = new_figure(columns * TERM_PANEL_WIDTH, rows * panel_height + title_height)
     axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
     largest = max((value for _, items in panels for _, value in items[:top_n]), default=1.0)
     font = fit_font(top_n, panel_height - TERM_PANEL_FIXED)
@@ -375,12 +555,15 @@ def _bar_grid(panels, top_n: int, xlabel: str, suptitle: str, color, share_x: bo
         ax.spines[["top", "right"]].set_visible(False)
     for ax in axes[len(panels) :]:
         ax.set_axis_off()
-    fig.suptitle(suptitle, fontsize=SUPTITLE_FONT)
+    fig.suptitle(_titled(suptitle, note), fontsize=SUPTITLE_FONT)
     return fig
 
 
-def top_terms_figure(terms: Mapping[str, Sequence[tuple[str, float]]], top_n: int, cmap="YlGnBu"):
-    """One bar chart per region of its `top_n` terms by TF-IDF (`terms[region]` ranked)."""
+def top_terms_figure(
+    terms: Mapping[str, Sequence[tuple[str, float]]], top_n: int, cmap="YlGnBu", note: str = ""
+):
+    """One bar chart per region of its `top_n` terms by TF-IDF (`terms[region]` ranked); `note`
+    says which regions are shown when they are not all (see `selection_note`)."""
     return _bar_grid(
         list(terms.items()),
         top_n,
@@ -388,6 +571,7 @@ def top_terms_figure(terms: Mapping[str, Sequence[tuple[str, float]]], top_n: in
         f"各地区最具特色的词 Most distinctive terms by region (TF-IDF, top {top_n})",
         _cmap(cmap)(BAR_SHADE),
         share_x=True,
+        note=note,
     )
 
 
@@ -462,24 +646,64 @@ def region_topics_figure(
     shares: np.ndarray,
     cmap="YlGnBu",
     annotate_max: int = 20,
+    max_regions: int | None = None,
+    order: Sequence[int] | None = None,
 ):
-    """Heatmap of each region's topic shares (rows sum to 1), topic labels on the x axis."""
+    """Heatmap of each region's topic shares (rows sum to 1), topic labels on the x axis.
+
+    More than `max_regions` regions: one image, rows in `order` (the clustering's), unnamed.
+    """
     shares = np.asarray(shares, float)
     count, topics = shares.shape
-    cell = min(_cell_inches(count), _cell_inches(topics))
     column_labels = topic_axis_labels(labels)
-    width = max(MIN_HEATMAP_INCHES, topics * cell) + HEATMAP_FIXED_INCHES
-    height = max(MIN_HEATMAP_ROWS_INCHES, count * cell) + HEATMAP_FIXED_INCHES
-    fig = new_figure(width + 1.0, height + _label_inches(column_labels))
-    ax = fig.add_subplot()
-    annotate = count <= annotate_max and topics <= annotate_max
-    image = _heatmap(ax, shares, regions, column_labels, cmap, 0, None, annotate, _percent, cell)
+    title = "各地区主题占比 Topic shares by region"
+    if max_regions is not None and count > max_regions:
+        rows = shares if order is None else shares[list(order)]
+        fig, axes = _raster_figure(1, topics, column_labels)
+        ax = axes[0]
+        image, group = _raster(ax, rows, cmap, 0, None)
+        _topic_ticks(ax, column_labels, _cell_inches(topics))
+        ax.set_ylabel(f"{count} 个地区 regions（按聚类排序 in clustering order）")
+        title = _titled(title, raster_note(count, "lda/chosen/report_topics.csv", group))
+    else:
+        cell = min(_cell_inches(count), _cell_inches(topics))
+        width = max(MIN_HEATMAP_INCHES, topics * cell) + HEATMAP_FIXED_INCHES
+        height = max(MIN_HEATMAP_ROWS_INCHES, count * cell) + HEATMAP_FIXED_INCHES
+        fig = new_figure(width + 1.0, height + _label_inches(column_labels))
+        ax = fig.add_subplot()
+        annotate = count <= annotate_max and topics <= annotate_max
+        image = _heatmap(
+            ax, shares, regions, column_labels, cmap, 0, None, annotate, _percent, cell
+        )
+        ax.set_ylabel("地区 region")
     ax.set_xlabel("主题 topic (LDA)")
-    ax.set_ylabel("地区 region")
     colorbar = fig.colorbar(image, ax=ax, shrink=0.8, format=_percent_formatter())
     colorbar.set_label("主题占比 topic share")
-    ax.set_title("各地区主题占比 Topic shares by region", fontsize=TITLE_FONT + 1)
+    ax.set_title(title, fontsize=TITLE_FONT + 1)
     return fig
+
+
+def _raster_figure(panels: int, topics: int, column_labels: Sequence[str]):
+    """A figure of `panels` region × topic heatmaps drawn as images, side by side."""
+    panel_width = max(MIN_HEATMAP_INCHES, topics * _cell_inches(topics))
+    width = max(panels * panel_width + panels * HEATMAP_FIXED_INCHES, RASTER_MIN_WIDTH_INCHES)
+    height = RASTER_ROWS_INCHES + HEATMAP_FIXED_INCHES + NOTE_INCHES
+    fig = new_figure(width, height + _label_inches(column_labels))
+    return fig, np.atleast_1d(fig.subplots(1, panels))
+
+
+def _topic_ticks(ax, column_labels: Sequence[str], cell_inches: float) -> None:
+    """Topic labels under the columns of a heatmap drawn as an image (as `_heatmap` sets them)."""
+    columns = len(column_labels)
+    ax.set_xticks(
+        range(columns),
+        column_labels,
+        fontsize=fit_font(1, cell_inches),
+        rotation=45 if columns > 1 else 0,
+        ha="right" if columns > 1 else "center",
+        rotation_mode="anchor",
+    )
+    ax.tick_params(length=0)
 
 
 def _percent_formatter():
@@ -497,22 +721,29 @@ def parts_topics_figure(
     cmap="YlGnBu",
     cmap_diverging="RdBu_r",
     annotate_max: int = 20,
+    max_regions: int | None = None,
+    order: Sequence[int] | None = None,
 ):
     """Topic shares in the review of the past year, in the plans for this year, and the shift.
 
     Three heatmaps (regions × topics) side by side; rows are NaN where a region lacks the part.
+    More than `max_regions` regions: images, rows in `order` (the clustering's), unnamed.
     """
     review = np.asarray(review, float)
     plans = np.asarray(plans, float)
     count, topics = review.shape
     shift = plans - review
-    cell = min(_cell_inches(count), _cell_inches(3 * topics))
     column_labels = topic_axis_labels(labels)
-    panel_width = max(MIN_HEATMAP_INCHES, topics * cell)
-    width = 3 * panel_width + 2 * HEATMAP_FIXED_INCHES
-    height = max(MIN_HEATMAP_ROWS_INCHES, count * cell) + HEATMAP_FIXED_INCHES
-    fig = new_figure(width, height + _label_inches(column_labels))
-    axes = fig.subplots(1, 3)
+    raster = max_regions is not None and count > max_regions
+    if raster:
+        fig, axes = _raster_figure(3, topics, column_labels)
+    else:
+        cell = min(_cell_inches(count), _cell_inches(3 * topics))
+        panel_width = max(MIN_HEATMAP_INCHES, topics * cell)
+        width = 3 * panel_width + 2 * HEATMAP_FIXED_INCHES
+        height = max(MIN_HEATMAP_ROWS_INCHES, count * cell) + HEATMAP_FIXED_INCHES
+        fig = new_figure(width, height + _label_inches(column_labels))
+        axes = fig.subplots(1, 3)
     annotate = count <= annotate_max and topics <= annotate_max
     top = np.nanmax(np.concatenate([review, plans]), initial=0) if review.size else 1
     reach = np.nanmax(np.abs(shift), initial=0) or 1
@@ -521,38 +752,48 @@ def parts_topics_figure(
         (plans, cmap, 0, top, f"{PART_NAMES['plans']}"),
         (shift, cmap_diverging, -reach, reach, "变化 shift: 安排 − 回顾 plans − review"),
     ]
+    rows = list(range(count)) if order is None or not raster else list(order)
     images = []
     for index, (ax, (values, colors, low, high, title)) in enumerate(
         zip(axes, panels, strict=True)
     ):
-        images.append(
-            _heatmap(
-                ax,
-                values,
-                regions,
-                column_labels,
-                colors,
-                low,
-                high,
-                annotate,
-                _signed_points if index == 2 else _percent,
-                cell,
-                show_rows=index != 1,  # the shift panel stands apart: label it too
+        if raster:
+            image, group = _raster(ax, values[rows], colors, low, high)
+            images.append(image)
+            _topic_ticks(ax, column_labels, _cell_inches(topics))
+        else:
+            images.append(
+                _heatmap(
+                    ax,
+                    values,
+                    regions,
+                    column_labels,
+                    colors,
+                    low,
+                    high,
+                    annotate,
+                    _signed_points if index == 2 else _percent,
+                    cell,
+                    show_rows=index != 1,  # the shift panel stands apart: label it too
+                )
             )
-        )
         ax.set_title(title, fontsize=TITLE_FONT)
         ax.set_xlabel("主题 topic (LDA)")
-    axes[0].set_ylabel("地区 region")
+    if raster:
+        axes[0].set_ylabel(f"{count} 个地区 regions（按聚类排序 in clustering order）")
+    else:
+        axes[0].set_ylabel("地区 region")
     shares_bar = fig.colorbar(images[1], ax=axes[:2], shrink=0.8, format=_percent_formatter())
     shares_bar.set_label("主题占比 topic share")
     shift_bar = fig.colorbar(images[2], ax=axes[2], shrink=0.8, format=_points_formatter())
     shift_bar.set_label("变化 change (百分点 percentage points)")
     missing = [region for region, row in zip(regions, shift, strict=True) if np.isnan(row).all()]
-    note = f"\n灰色：该部分缺失 grey: part missing ({'、'.join(missing)})" if missing else ""
-    fig.suptitle(
-        "回顾与安排的主题占比 Topic shares: review of the past year vs plans for this year" + note,
-        fontsize=SUPTITLE_FONT,
-    )
+    title = "回顾与安排的主题占比 Topic shares: review of the past year vs plans for this year"
+    if missing:
+        title += f"\n灰色：该部分缺失 grey: part missing ({_listed(missing, max_regions)})"
+    if raster:
+        title = _titled(title, raster_note(count, "lda/chosen/doc_topics.csv", group))
+    fig.suptitle(title, fontsize=SUPTITLE_FONT)
     return fig
 
 
@@ -573,11 +814,13 @@ def similarity_figure(
     cmap="YlGnBu",
     annotate_max: int = 20,
     order: Sequence[int] | None = None,
+    max_regions: int | None = None,
 ):
     """Heatmap of one region × region matrix of MEASURES (`order`: rows and columns reordered).
 
     The colour scale spans the off-diagonal values (the diagonal, 1 or 0 by definition, would
-    wash them out) and runs so that dark always means alike: reversed for distances.
+    wash them out) and runs so that dark always means alike: reversed for distances. More than
+    `max_regions` regions: one image, unnamed, no values (`raster_note` says so).
     """
     info = MEASURES[measure]
     matrix = np.asarray(matrix, float)
@@ -587,30 +830,47 @@ def similarity_figure(
         matrix = matrix[np.ix_(order, order)]
         labels = [labels[index] for index in order]
     colors = _cmap(cmap) if info["similarity"] else _cmap(cmap).reversed()
-    off_diagonal = matrix[~np.eye(count, dtype=bool)]
-    low, high = (off_diagonal.min(), off_diagonal.max()) if off_diagonal.size else (0, 1)
+    low, high = 0, 1
+    if count > 1:
+        off_diagonal = ~np.eye(count, dtype=bool)
+        low = matrix.min(where=off_diagonal, initial=np.inf)
+        high = matrix.max(where=off_diagonal, initial=-np.inf)
     if high <= low:
         low, high = low - 0.5, high + 0.5
-    cell = _cell_inches(count)
-    side = _side_inches(count)
-    fig = new_figure(side + HEATMAP_FIXED_INCHES + 1.0, side + HEATMAP_FIXED_INCHES)
-    ax = fig.add_subplot()
     shown = matrix.copy()
     np.fill_diagonal(shown, np.nan)
-    annotate = count <= annotate_max
-    image = _heatmap(ax, shown, labels, labels, colors, low, high, annotate, _two_decimals, cell)
-    if annotate:
-        font = fit_font(1, side / max(count, 1), ANNOTATION_FILL)
-        for index in range(count):
-            text = _two_decimals(matrix[index, index])
-            ax.text(index, index, text, ha="center", va="center", fontsize=font, color="grey")
+    subtitle = info["reading"]
+    if order is not None:
+        subtitle += "；按聚类排序 ordered by clustering"
+    if max_regions is not None and count > max_regions:
+        fig = new_figure(
+            RASTER_INCHES + HEATMAP_FIXED_INCHES + 1.0,
+            RASTER_INCHES + HEATMAP_FIXED_INCHES + NOTE_INCHES,
+        )
+        ax = fig.add_subplot()
+        image, group = _raster(ax, shown, colors, low, high)
+        ax.set_xlabel(f"{count} 个地区 regions")
+        ax.set_ylabel(f"{count} 个地区 regions")
+        table = f"similarity/{SIMILARITY_INPUTS[measure]}.csv"
+        subtitle += "\n" + raster_note(count, table, group)
+    else:
+        cell = _cell_inches(count)
+        side = _side_inches(count)
+        fig = new_figure(side + HEATMAP_FIXED_INCHES + 1.0, side + HEATMAP_FIXED_INCHES)
+        ax = fig.add_subplot()
+        annotate = count <= annotate_max
+        image = _heatmap(
+            ax, shown, labels, labels, colors, low, high, annotate, _two_decimals, cell
+        )
+        if annotate:
+            font = fit_font(1, side / max(count, 1), ANNOTATION_FILL)
+            for index in range(count):
+                text = _two_decimals(matrix[index, index])
+                ax.text(index, index, text, ha="center", va="center", fontsize=font, color="grey")
     colorbar = fig.colorbar(image, ax=ax, shrink=0.8)
     colorbar.set_label(
         info["colorbar"] + ("" if info["similarity"] else "（深色 = 相似 dark = alike）")
     )
-    subtitle = info["reading"]
-    if order is not None:
-        subtitle += "；按聚类排序 ordered by clustering"
     ax.set_title(f"{info['title']}\n{subtitle}", fontsize=TITLE_FONT)
     return fig
 
@@ -623,55 +883,102 @@ def distance_matrix(matrix: np.ndarray, measure: str) -> np.ndarray:
     """Symmetric distances with a zero diagonal: 1 − cosine for TF-IDF, else as given."""
     matrix = np.asarray(matrix, float)
     distances = 1.0 - matrix if MEASURES[measure]["similarity"] else matrix.copy()
-    distances = np.clip((distances + distances.T) / 2, 0, None)
+    distances += distances.T
+    distances /= 2
+    np.clip(distances, 0, None, out=distances)
     np.fill_diagonal(distances, 0)
     return distances
 
 
-def linkage_of(distances: np.ndarray, method: str):
-    """scipy's hierarchical clustering of a square distance matrix (None below two regions)."""
-    from scipy.cluster.hierarchy import linkage
+def linkage_of(distances: np.ndarray, method: str, optimal_max: int | None = None):
+    """scipy's hierarchical clustering of a square distance matrix (None below two regions).
+
+    Leaves in optimal order (neighbours most alike) up to `optimal_max` regions (no limit if
+    None): its time grows with the cube of their number.
+    """
     from scipy.spatial.distance import squareform
 
     if len(distances) < 2:
         return None
-    return linkage(squareform(distances, checks=False), method=method, optimal_ordering=True)
+    return _linkage(squareform(distances, checks=False), len(distances), method, optimal_max)
 
 
-def cluster_order(distances: np.ndarray, method: str) -> list[int]:
+def _linkage(condensed: np.ndarray, count: int, method: str, optimal_max: int | None):
+    from scipy.cluster.hierarchy import linkage
+
+    optimal = optimal_max is None or count <= optimal_max
+    return linkage(condensed, method=method, optimal_ordering=optimal)
+
+
+def cluster_order(distances: np.ndarray, method: str, optimal_max: int | None = None) -> list[int]:
     """Leaf order of the clustering (regions that are alike end up side by side)."""
     from scipy.cluster.hierarchy import leaves_list
 
-    tree = linkage_of(distances, method)
+    tree = linkage_of(distances, method, optimal_max)
     return list(range(len(distances))) if tree is None else [int(i) for i in leaves_list(tree)]
 
 
-def dendrograms_figure(panels: Sequence[tuple[str, Sequence[str], np.ndarray]], method: str):
-    """One dendrogram per measure: `panels` = [(measure, labels, distance matrix), …]."""
+def share_order(shares: np.ndarray, method: str, optimal_max: int | None = None) -> list[int]:
+    """Leaf order of the clustering of rows of topic shares on their Hellinger distance (NaN,
+    a part a region lacks, counts as 0)."""
+    from scipy.cluster.hierarchy import leaves_list
+    from scipy.spatial.distance import pdist
+
+    roots = np.sqrt(np.nan_to_num(np.asarray(shares, float)))
+    if len(roots) < 2:
+        return list(range(len(roots)))
+    tree = _linkage(pdist(roots) / math.sqrt(2), len(roots), method, optimal_max)
+    return [int(i) for i in leaves_list(tree)]
+
+
+def dendrograms_figure(
+    panels: Sequence[tuple[str, Sequence[str], np.ndarray]],
+    method: str,
+    max_leaves: int | None = None,
+    optimal_max: int | None = None,
+):
+    """One dendrogram per measure: `panels` = [(measure, labels, distance matrix), …].
+
+    More than `max_leaves` regions: the tree is cut to `max_leaves` clusters, each leaf named by
+    its most central region (least total distance to the others of its cluster) and its size.
+    """
     from scipy.cluster.hierarchy import dendrogram
 
-    count = max((len(labels) for _, labels, _ in panels), default=0)
+    total = max((len(labels) for _, labels, _ in panels), default=0)
+    cut = max_leaves is not None and total > max_leaves
+    count = max_leaves if cut else total
     leaves_height = max(count, DENDRO_MIN_LEAVES) * DENDRO_LEAF_INCHES
-    fig = new_figure(len(panels) * DENDRO_PANEL_WIDTH, leaves_height + DENDRO_FIXED_INCHES)
+    height = leaves_height + DENDRO_FIXED_INCHES + (NOTE_INCHES if cut else 0)
+    width = DENDRO_PANEL_WIDTH + (DENDRO_CLUSTER_LABEL_INCHES if cut else 0)
+    fig = new_figure(len(panels) * width, height)
     axes = fig.subplots(1, max(len(panels), 1), squeeze=False).ravel()
     font = fit_font(count, min(leaves_height, MAX_FIGURE_INCHES - DENDRO_FIXED_INCHES))
     for ax, (measure, labels, distances) in zip(axes, panels, strict=False):
         info = MEASURES[measure]
         ax.set_title(info["short"], fontsize=TITLE_FONT)
-        tree = linkage_of(np.asarray(distances, float), method)
+        distances = np.asarray(distances, float)
+        tree = linkage_of(distances, method, optimal_max)
         if tree is None:
             _no_data(ax, "至少需要两个地区\nat least two regions needed")
             continue
+        options = {"labels": list(labels)}
+        if cut and len(labels) > max_leaves:
+            names = _cluster_names(tree, distances, list(labels), max_leaves)
+            options = {
+                "truncate_mode": "lastp",
+                "p": max_leaves,
+                "leaf_label_func": names.__getitem__,
+            }
         dendrogram(
             tree,
-            labels=list(labels),
             orientation="left",
             ax=ax,
             leaf_font_size=font,
             above_threshold_color="#888888",
+            **options,
         )
         label = info["distance"]
-        heights = tree[:, 2]
+        heights = tree[-(count - 1) :, 2] if count > 1 else tree[:, 2]
         low, high = heights.min(), heights.max()
         if high > 0 and low > DENDRO_ZOOM_FROM * high:
             # All joins far from zero (TF-IDF: every report unlike every other): zoom in on
@@ -682,12 +989,41 @@ def dendrograms_figure(panels: Sequence[tuple[str, Sequence[str], np.ndarray]], 
         ax.set_xlabel(label, fontsize=MAX_FONT)
         ax.tick_params(axis="x", labelsize=MAX_FONT - 1)
         ax.spines[["top", "right", "left"]].set_visible(False)
-    fig.suptitle(
+    title = (
         f"地区的层次聚类 Hierarchical clustering of regions (linkage: {method})\n"
-        "合并处越靠右越相似 the further right two regions join, the more alike",
-        fontsize=SUPTITLE_FONT,
+        "合并处越靠右越相似 the further right two regions join, the more alike"
     )
+    if cut:
+        title += (
+            f"\n{total} 个地区合为 {max_leaves} 簇，以最居中的地区及簇的大小命名 "
+            f"({total} regions cut into {max_leaves} clusters, each named by its most central "
+            "region and size)"
+        )
+    fig.suptitle(title, fontsize=SUPTITLE_FONT)
     return fig
+
+
+def _cluster_names(tree, distances: np.ndarray, labels: list[str], clusters: int) -> dict:
+    """{node id: name} of the `clusters` nodes a tree cut to that many leaves shows: a region's
+    name, or a cluster's most central region and its size ("东城区 等 12 个")."""
+    from scipy.cluster.hierarchy import to_tree
+
+    count = len(labels)
+    _, nodes = to_tree(tree, rd=True)
+    # The nodes shown: merged in none of the last clusters − 1 joins, children of one of them.
+    last = tree[count - clusters :, :2].astype(int)
+    formed = set(range(2 * count - clusters, 2 * count - 1))
+    shown = [int(node) for node in last.ravel() if int(node) not in formed]
+    names = {}
+    for node in shown:
+        members = nodes[node].pre_order()
+        if len(members) == 1:
+            names[node] = labels[members[0]]
+            continue
+        inside = distances[np.ix_(members, members)].sum(axis=1)
+        central = members[int(np.argmin(inside))]
+        names[node] = f"{labels[central]} 等 {len(members)} 个"
+    return names
 
 
 def wordcloud_image(
@@ -723,10 +1059,13 @@ def wordclouds_figure(
     max_words: int,
     seed: int,
     cmap="YlGnBu",
+    note: str = "",
 ):
-    """Small multiples: a word cloud per region (`frequencies[region]` = {term: TF-IDF})."""
+    """Small multiples: a word cloud per region (`frequencies[region]` = {term: TF-IDF}); `note`
+    says which regions are shown when they are not all (see `selection_note`)."""
     rows, columns = grid_shape(len(frequencies), GRID_COLUMNS_WORDCLOUD)
-    fig = new_figure(columns * WORDCLOUD_PANEL_INCHES[0], rows * WORDCLOUD_PANEL_INCHES[1] + 0.6)
+    height = rows * WORDCLOUD_PANEL_INCHES[1] + 0.6 + (NOTE_INCHES if note else 0)
+    fig = new_figure(columns * WORDCLOUD_PANEL_INCHES[0], height)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax, (region, terms) in zip(axes, frequencies.items(), strict=False):
         ax.set_title(region, fontsize=TITLE_FONT)
@@ -741,20 +1080,28 @@ def wordclouds_figure(
             spine.set_color("#dddddd")
     for ax in axes[len(frequencies) :]:
         ax.set_axis_off()
-    fig.suptitle(
-        "各地区关键词词云 Keyword clouds by region (字号按 TF-IDF 分值 word size ∝ TF-IDF score)",
-        fontsize=SUPTITLE_FONT,
+    title = (
+        "各地区关键词词云 Keyword clouds by region (字号按 TF-IDF 分值 word size ∝ TF-IDF score)"
     )
+    fig.suptitle(_titled(title, note), fontsize=SUPTITLE_FONT)
     return fig
 
 
 # --- Loaders ---------------------------------------------------------------------------------
 
 
-def load_corpus(reports_csv, toc_csv, text_dir):
-    """(region labels, characters[label][part], missing regions) from results/corpus/."""
+def load_corpus(reports_csv, toc_csv, text_dir, named=(), max_regions: int | None = None):
+    """(region labels, characters[label][part], missing regions) from results/corpus/.
+
+    With `max_regions`, of the regions `select_regions` picks (only their texts are read).
+    """
     reports = read_csv(reports_csv)
     labels = region_labels(reports)
+    if max_regions is not None:
+        keys = list(region_keys(reports).values())
+        chosen = select_regions(keys, named, max_regions)
+        reports = [reports[index] for index in chosen]
+        labels = [labels[index] for index in chosen]
     characters = {}
     for label, report in zip(labels, reports, strict=True):
         counts = dict.fromkeys((*PARTS, APPENDIX), 0)
@@ -766,12 +1113,19 @@ def load_corpus(reports_csv, toc_csv, text_dir):
     return labels, characters, missing
 
 
-def load_top_terms(path) -> dict[str, list[tuple[str, float]]]:
-    """{region label: [(term, tfidf), …] by rank}, regions in the table's order."""
+def load_top_terms(path, reports=None) -> dict[str, list[tuple[str, float]]]:
+    """{region label: [(term, tfidf), …] by rank}, regions in the table's order.
+
+    Labelled as the similarity tables label them when reports.csv's rows are given (they tell
+    regions of the same name apart by parent and year), else from the table alone.
+    """
     rows = read_csv(path)
-    reports = list({row["report_id"]: row for row in rows}.values())
-    labels = dict(zip((r["report_id"] for r in reports), region_labels(reports), strict=True))
-    terms: dict[str, list[tuple[int, str, float]]] = {labels[r["report_id"]]: [] for r in reports}
+    firsts = list({row["report_id"]: row for row in rows}.values())
+    if reports is None:
+        labels = dict(zip((r["report_id"] for r in firsts), region_labels(firsts), strict=True))
+    else:
+        labels = {key[2]: label for label, key in region_keys(reports).items()}
+    terms: dict[str, list[tuple[int, str, float]]] = {labels[r["report_id"]]: [] for r in firsts}
     for row in rows:
         terms[labels[row["report_id"]]].append((int(row["rank"]), row["term"], float(row["tfidf"])))
     return {label: [(t, s) for _, t, s in sorted(items)] for label, items in terms.items()}
@@ -829,17 +1183,34 @@ def load_report_topics(path) -> tuple[list[str], np.ndarray]:
 
 
 def part_topic_shares(
-    doc_rows: Sequence[Mapping], report_ids: Sequence[str], parts=COMPARED_PARTS
+    doc_rows: Iterable[Mapping],
+    report_ids: Sequence[str],
+    parts=COMPARED_PARTS,
+    columns: Sequence[str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Per part, each report's topic shares: documents' vectors weighted by kept_tokens, rows
-    normalised to 1 (NaN where the report has no document of that part)."""
-    columns = _topic_columns(list(doc_rows[0]) if doc_rows else [])
+    normalised to 1 (NaN where the report has no document of that part).
+
+    `doc_rows` may be a reader over doc_topics.csv (then give its `columns`): it is read once,
+    DOC_CHUNK rows at a time, and added up in the order of the rows.
+    """
+    rows = iter(doc_rows)
+    if columns is None:
+        doc_rows = list(rows)
+        rows = iter(doc_rows)
+        columns = list(doc_rows[0]) if doc_rows else []
+    columns = _topic_columns(columns)
     position = {report_id: index for index, report_id in enumerate(report_ids)}
     sums = {part: np.zeros((len(report_ids), len(columns))) for part in parts}
-    for row in doc_rows:
-        if row["part"] in sums and row["report_id"] in position:
-            vector = np.array([float(row[c]) for c in columns])
-            sums[row["part"]][position[row["report_id"]]] += float(row["kept_tokens"]) * vector
+    while chunk := list(itertools.islice(rows, DOC_CHUNK)):
+        for part, totals in sums.items():
+            kept = [r for r in chunk if r["part"] == part and r["report_id"] in position]
+            if not kept:
+                continue
+            vectors = np.array([[float(r[c]) for c in columns] for r in kept], float)
+            weights = np.array([float(r["kept_tokens"]) for r in kept])
+            at = [position[r["report_id"]] for r in kept]
+            np.add.at(totals, at, weights[:, None] * vectors.reshape(len(kept), len(columns)))
     shares = {}
     for part, totals in sums.items():
         weight = totals.sum(axis=1, keepdims=True)
@@ -849,28 +1220,39 @@ def part_topic_shares(
 
 
 def load_parts_topics(doc_topics_csv, reports_csv):
-    """(region labels, {part: shares}) for the parts compared."""
+    """(region labels, {part: shares}) for the parts compared (doc_topics.csv read as it comes:
+    one row per paragraph, hundreds of thousands for thousands of reports)."""
     reports = read_csv(reports_csv)
-    shares = part_topic_shares(read_csv(doc_topics_csv), [r["report_id"] for r in reports])
+    with open(doc_topics_csv, encoding=CSV_ENCODING, newline="") as handle:
+        reader = csv.DictReader(handle)
+        shares = part_topic_shares(
+            reader, [r["report_id"] for r in reports], columns=reader.fieldnames or []
+        )
     return region_labels(reports), shares
 
 
 def load_matrix(path) -> tuple[list[str], np.ndarray]:
-    """A square region × region matrix of similarity/: (labels, values); checked."""
-    import csv
+    """A square region × region matrix of similarity/: (labels, values); checked.
 
-    from gwr_common import CSV_ENCODING
-
+    Read a row at a time into one array (3,000 × 3,000 values as text would take gigabytes).
+    """
+    mismatch = f"{path}: not a square matrix with the same labels on rows and columns"
     with open(path, encoding=CSV_ENCODING, newline="") as handle:
-        table = list(csv.reader(handle))
-    if not table or not table[0] or table[0][0] != "region":
-        raise ValueError(f"{path}: expected a header row starting with 'region'")
-    labels = table[0][1:]
-    body = table[1:]
-    if [row[0] for row in body] != labels or any(len(row) != len(labels) + 1 for row in body):
-        raise ValueError(f"{path}: not a square matrix with the same labels on rows and columns")
-    values = np.array([[float(value) for value in row[1:]] for row in body], float)
-    return labels, values.reshape(len(labels), len(labels))
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if not header or header[0] != "region":
+            raise ValueError(f"{path}: expected a header row starting with 'region'")
+        labels = header[1:]
+        values = np.empty((len(labels), len(labels)))
+        count = 0
+        for row in reader:
+            if count >= len(labels) or len(row) != len(labels) + 1 or row[0] != labels[count]:
+                raise ValueError(mismatch)
+            values[count] = [float(value) for value in row[1:]]
+            count += 1
+    if count != len(labels):
+        raise ValueError(mismatch)
+    return labels, values
 
 
 # --- Snakemake entry -------------------------------------------------------------------------
@@ -881,19 +1263,62 @@ def _save(fig, png, svg, settings, log, what: str) -> None:
     log.info("%s -> %s, %s", what, png, svg)
 
 
+def _shown(keys, settings, log, what: str) -> list[int]:
+    """`select_regions` with the figure settings, logged."""
+    chosen = select_regions(keys, settings["regions"], settings["max_regions"])
+    if len(chosen) < len(keys):
+        log.info(
+            "%s: %d of %d regions shown (%s)",
+            what,
+            len(chosen),
+            len(keys),
+            "figures.regions" if settings["regions"] else "the first by report id",
+        )
+    if settings["regions"] and len(chosen) == settings["max_regions"]:
+        matched = sum(bool(set(settings["regions"]) & set(key)) for key in keys)
+        if matched > len(chosen):
+            log.warning(
+                "figures.regions names %d reports; figures show the first %d (figures.max_regions)",
+                matched,
+                len(chosen),
+            )
+    return chosen
+
+
 def draw_corpus(snakemake, settings, log) -> None:
     labels, characters, missing = load_corpus(
-        snakemake.input.reports, snakemake.input.toc, snakemake.input.text
+        snakemake.input.reports,
+        snakemake.input.toc,
+        snakemake.input.text,
+        settings["regions"],
+        settings["max_regions"],
     )
+    reports = read_csv(snakemake.input.reports)
     if missing:
         log.info("missing reports named in the figure: %s", "、".join(missing))
-    fig = corpus_figure(labels, characters, missing)
+    _shown(list(region_keys(reports).values()), settings, log, "corpus")
+    lengths = [float(row["characters"]) for row in reports]
+    note = selection_note(
+        len(labels), len(reports), bool(settings["regions"]), "corpus/reports.csv"
+    )
+    fig = corpus_figure(labels, characters, missing, lengths, note, settings["max_regions"])
     _save(fig, snakemake.output.png, snakemake.output.svg, settings, log, "corpus")
 
 
+def _top_terms_shown(snakemake, settings, log, what: str):
+    """The regions' top terms that a figure shows, and the note that says which."""
+    reports = read_csv(snakemake.input.reports)
+    terms = load_top_terms(snakemake.input.top_terms, reports)
+    keys = region_keys(reports)
+    order = list(terms)
+    chosen = _shown([keys[label] for label in order], settings, log, what)
+    note = selection_note(len(chosen), len(order), bool(settings["regions"]), "tfidf/top_terms.csv")
+    return {order[index]: terms[order[index]] for index in chosen}, note
+
+
 def draw_top_terms(snakemake, settings, log) -> None:
-    terms = load_top_terms(snakemake.input.top_terms)
-    fig = top_terms_figure(terms, settings["top_terms"], settings["cmap"])
+    terms, note = _top_terms_shown(snakemake, settings, log, "top terms")
+    fig = top_terms_figure(terms, settings["top_terms"], settings["cmap"], note)
     _save(fig, snakemake.output.png, snakemake.output.svg, settings, log, "top terms")
 
 
@@ -913,10 +1338,25 @@ def draw_topics(snakemake, settings, log) -> None:
     _save(fig, snakemake.output.png, snakemake.output.svg, settings, log, "topics")
 
 
+def _order(shares, settings) -> list[int] | None:
+    """Clustering order of regions' topic shares, for a heatmap of too many regions to name."""
+    if len(shares) <= settings["max_regions"]:
+        return None
+    return share_order(shares, settings["linkage"], settings["optimal_order_max"])
+
+
 def draw_region_topics(snakemake, settings, log) -> None:
     regions, shares = load_report_topics(snakemake.input.report_topics)
     labels = load_chosen(snakemake.input.chosen)["labels"]
-    fig = region_topics_figure(regions, labels, shares, settings["cmap"], settings["annotate_max"])
+    fig = region_topics_figure(
+        regions,
+        labels,
+        shares,
+        settings["cmap"],
+        settings["annotate_max"],
+        settings["max_regions"],
+        _order(shares, settings),
+    )
     _save(fig, snakemake.output.png, snakemake.output.svg, settings, log, "region topics")
 
 
@@ -935,6 +1375,8 @@ def draw_parts_topics(snakemake, settings, log) -> None:
         settings["cmap"],
         settings["cmap_diverging"],
         settings["annotate_max"],
+        settings["max_regions"],
+        _order(np.hstack([shares["review"], shares["plans"]]), settings),
     )
     _save(fig, snakemake.output.png, snakemake.output.svg, settings, log, "parts topics")
 
@@ -942,33 +1384,42 @@ def draw_parts_topics(snakemake, settings, log) -> None:
 SIMILARITY_INPUTS = {"tfidf": "tfidf_cosine", "jsd": "topic_jsd", "hellinger": "topic_hellinger"}
 
 
-def _matrices(snakemake) -> dict[str, tuple[list[str], np.ndarray]]:
-    return {
-        measure: load_matrix(snakemake.input[name]) for measure, name in SIMILARITY_INPUTS.items()
-    }
+def _distances(snakemake, measure: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    labels, matrix = load_matrix(snakemake.input[SIMILARITY_INPUTS[measure]])
+    return labels, matrix, distance_matrix(matrix, measure)
 
 
 def draw_similarity(snakemake, settings, log) -> None:
-    for measure, (labels, matrix) in _matrices(snakemake).items():
-        order = cluster_order(distance_matrix(matrix, measure), settings["linkage"])
+    for measure in SIMILARITY_INPUTS:  # one at a time: 3,000 regions make 72 MB a matrix
+        labels, matrix, distances = _distances(snakemake, measure)
+        order = cluster_order(distances, settings["linkage"], settings["optimal_order_max"])
+        del distances
         fig = similarity_figure(
-            labels, matrix, measure, settings["cmap"], settings["annotate_max"], order
+            labels,
+            matrix,
+            measure,
+            settings["cmap"],
+            settings["annotate_max"],
+            order,
+            settings["max_regions"],
         )
         png, svg = snakemake.output[f"png_{measure}"], snakemake.output[f"svg_{measure}"]
         _save(fig, png, svg, settings, log, f"similarity {measure}")
 
 
 def draw_dendrograms(snakemake, settings, log) -> None:
-    panels = [
-        (measure, labels, distance_matrix(matrix, measure))
-        for measure, (labels, matrix) in _matrices(snakemake).items()
-    ]
-    fig = dendrograms_figure(panels, settings["linkage"])
+    panels = []
+    for measure in SIMILARITY_INPUTS:
+        labels, _, distances = _distances(snakemake, measure)
+        panels.append((measure, labels, distances))
+    fig = dendrograms_figure(
+        panels, settings["linkage"], settings["max_regions"], settings["optimal_order_max"]
+    )
     _save(fig, snakemake.output.png, snakemake.output.svg, settings, log, "dendrograms")
 
 
 def draw_wordclouds(snakemake, settings, log) -> None:
-    terms = load_top_terms(snakemake.input.top_terms)
+    terms, note = _top_terms_shown(snakemake, settings, log, "word clouds")
     available = max((len(items) for items in terms.values()), default=0)
     if available < settings["wordcloud_words"]:
         log.info(
@@ -982,6 +1433,7 @@ def draw_wordclouds(snakemake, settings, log) -> None:
         settings["wordcloud_words"],
         settings["wordcloud_seed"],
         settings["cmap"],
+        note,
     )
     _save(fig, snakemake.output.png, snakemake.output.svg, settings, log, "word clouds")
 

@@ -4,6 +4,9 @@ Self-contained: the figures are embedded (base64 PNG), there are no scripts or s
 network, and the tables it links to are relative paths inside results/. In Chinese, with English
 where it helps. Nothing in it depends on the time of the run, so the same inputs and parameters
 give the same page.
+
+Its size does not grow with the corpus: tables with a row per region or input file list the first
+`report.regions_shown` (corpus order) and say how many there are, and where they all are.
 """
 
 import base64
@@ -12,7 +15,7 @@ import json
 from pathlib import Path
 
 import yaml
-from gwr_common import read_csv, setup_logging, write_text
+from gwr_common import read_csv, setup_logging, unique_labels, write_text
 
 # (output name in the rule, caption shown under the figure)
 FIGURES = [
@@ -104,7 +107,36 @@ def image(path: str | Path, alt: str) -> str:
     return f'<img alt="{esc(alt)}" src="data:image/png;base64,{data}">'
 
 
-def section_corpus(reports, toc, sources, glossary) -> str:
+def shown_note(shown: int, total: int, what: tuple[str, str], table: str) -> str:
+    """Says that a table lists `shown` of `total` rows, and where they all are ("" if all)."""
+    if shown >= total:
+        return ""
+    return (
+        f'<p class="muted">显示前 {shown} {what[0]}（共 {total}），全部见 '
+        f'<a href="{esc(table)}">{esc(table)}</a>。Showing the first {shown} of {total} '
+        f"{what[1]}; all are in {esc(table)}.</p>"
+    )
+
+
+REGIONS = ("个地区", "regions")
+# The tables a capped table of the page points to (paths relative to results/).
+REPORTS_CSV = "corpus/reports.csv"
+SOURCES_CSV = "corpus/sources.csv"
+TOP_TERMS_CSV = "tfidf/top_terms.csv"
+BY_PART_CSV = "tfidf/top_terms_by_part.csv"
+SHARES_CSV = "lda/chosen/report_topics.csv"
+
+
+def shown_reports(reports, shown: int) -> dict[str, str]:
+    """{report id: display label} of the first `shown` reports (corpus order), labelled as in the
+    similarity tables (regions of the same name told apart by parent and year)."""
+    labels = unique_labels(reports)
+    pairs = zip(reports[:shown], labels[:shown], strict=True)
+    return {row["report_id"]: label for row, label in pairs}
+
+
+def section_corpus(reports, toc, sources, glossary, shown: int | None = None) -> str:
+    shown = len(reports) if shown is None else shown
     missing = [row["listed_region"] for row in toc if row["found"] == "no"]
     parts = [
         "<h2>分析了什么 What was analysed</h2>",
@@ -136,14 +168,18 @@ def section_corpus(reports, toc, sources, glossary) -> str:
                     r["glossary_terms"],
                     r["report_id"],
                 ]
-                for r in reports
+                for r in reports[:shown]
             ],
         ),
+        shown_note(min(shown, len(reports)), len(reports), ("份报告", "reports"), REPORTS_CSV),
     ]
     if missing:
+        listed = "、".join(missing[:shown])
+        if len(missing) > shown:
+            listed += f" …… 等 {len(missing)} 份 ({len(missing)} in all, see corpus/toc.csv)"
         parts.append(
             f'<p class="warn">目录列出但文本中没有的报告 {len(missing)} 份 (listed in the table of '
-            f"contents but missing from the text): {esc('、'.join(missing))}</p>"
+            f"contents but missing from the text): {esc(listed)}</p>"
         )
     parts.append(
         table(
@@ -156,36 +192,53 @@ def section_corpus(reports, toc, sources, glossary) -> str:
                     s["characters_kept"],
                     s["characters_dropped"],
                 ]
-                for s in sources
+                for s in sources[:shown]
             ],
+        )
+    )
+    parts.append(
+        shown_note(
+            min(shown, len(sources)), len(sources), ("个输入文件", "input files"), SOURCES_CSV
         )
     )
     parts.append(
         f'<p class="muted">名词解释共 {len(glossary)} 条；附录不参与建模。'
         f"{len(glossary)} glossary entries; appendices are kept out of the models.</p>"
     )
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
-def section_keywords(top_terms, by_part, shown: int) -> str:
+def section_keywords(
+    top_terms, by_part, shown: int, regions: dict[str, str] | None = None, total: int = 0
+) -> str:
+    """Keywords of the regions of `regions` ({report id: label}; all if None)."""
+
+    def label(row) -> str | None:
+        if regions is None:
+            return row["region"] or row["report_id"]
+        return regions.get(row["report_id"])
+
     by_report: dict[str, list[dict]] = {}
     for row in top_terms:
-        by_report.setdefault(row["region"] or row["report_id"], []).append(row)
+        if (name := label(row)) is not None:
+            by_report.setdefault(name, []).append(row)
     rows = [
         [region, "、".join(r["term"] for r in items[:shown])] for region, items in by_report.items()
     ]
     parts_rows: dict[tuple[str, str], list[str]] = {}
     for row in by_part:
-        parts_rows.setdefault((row["region"] or row["report_id"], row["part"]), []).append(
-            row["term"]
-        )
+        if (name := label(row)) is not None:
+            parts_rows.setdefault((name, row["part"]), []).append(row["term"])
     part_names = {"review": "回顾 review", "plans": "安排 plans"}
+    note = shown_note(len(rows), total, REGIONS, TOP_TERMS_CSV) if regions is not None else ""
     return "\n".join(
-        [
+        part
+        for part in [
             "<h2>各地强调什么 What each region stresses (TF-IDF)</h2>",
             "<p>TF-IDF 衡量一个词在本地区报告中的分量相对于其他地区有多突出。"
             "Terms ranked by how much more a report uses them than the others do.</p>",
             table(["地区 region", f"前 {shown} 个关键词 top terms"], rows),
+            note,
             "<h3>回顾与安排 Review of the past year vs plans for this year</h3>",
             table(
                 ["地区 region", "部分 part", "关键词 top terms"],
@@ -194,11 +247,17 @@ def section_keywords(top_terms, by_part, shown: int) -> str:
                     for (region, part), terms in parts_rows.items()
                 ],
             ),
+            note.replace(TOP_TERMS_CSV, BY_PART_CSV),
         ]
+        if part
     )
 
 
-def section_topics(chosen, selection, topics, report_topics) -> str:
+def section_topics(
+    chosen, selection, topics, report_topics, regions: dict[str, str] | None = None
+) -> str:
+    """The chosen model, the evidence for K, its topics, and the topic shares of the regions of
+    `regions` ({report id: label}; all if None)."""
     labels = chosen["labels"]
     top_terms: dict[str, list[str]] = {}
     for row in topics:
@@ -216,8 +275,15 @@ def section_topics(chosen, selection, topics, report_topics) -> str:
         "kept_seed",
         "chosen",
     ]
+    shares = [
+        (row["region"] if regions is None else regions[row["report_id"]], row)
+        for row in report_topics
+        if regions is None or row["report_id"] in regions
+    ]
+    note = shown_note(len(shares), len(report_topics), REGIONS, SHARES_CSV) if regions else ""
     return "\n".join(
-        [
+        part
+        for part in [
             "<h2>主题 Topics (LDA)</h2>",
             f"<p>所选主题数 <b>K = {chosen['k']}</b>。Chosen number of topics: {chosen['k']}.</p>",
             f"<p><b>为什么 Why:</b> {esc(chosen['reason'])}</p>",
@@ -238,13 +304,15 @@ def section_topics(chosen, selection, topics, report_topics) -> str:
                 ["地区 region", *[f"{i + 1} {label}" for i, label in enumerate(labels)]],
                 [
                     [
-                        row["region"],
+                        name,
                         *[f"{float(row[f'topic_{i + 1}']):.2f}" for i in range(len(labels))],
                     ]
-                    for row in report_topics
+                    for name, row in shares
                 ],
             ),
+            note,
         ]
+        if part
     )
 
 
@@ -339,13 +407,18 @@ def font_face(text: str) -> str:
 
 def render(data: dict, config: dict, settings: dict) -> str:
     title = "政府工作报告比较分析 Comparative analysis of government work reports"
+    shown = settings["regions_shown"]
+    regions = shown_reports(data["reports"], shown)
+    with_terms = len({row["report_id"] for row in data["top_terms"]})
     body = "\n".join(
         [
             f"<h1>{esc(title)}</h1>",
-            section_corpus(data["reports"], data["toc"], data["sources"], data["glossary"]),
-            section_keywords(data["top_terms"], data["by_part"], settings["keywords_shown"]),
+            section_corpus(data["reports"], data["toc"], data["sources"], data["glossary"], shown),
+            section_keywords(
+                data["top_terms"], data["by_part"], settings["keywords_shown"], regions, with_terms
+            ),
             section_topics(
-                data["chosen"], data["selection"], data["topics"], data["report_topics"]
+                data["chosen"], data["selection"], data["topics"], data["report_topics"], regions
             ),
             section_similarity(data["pairs"], settings["pairs_shown"]),
             section_figures(data["figures"]),
@@ -360,8 +433,20 @@ def render(data: dict, config: dict, settings: dict) -> str:
     )
 
 
+def read_csv_head(path, count: int) -> list[dict[str, str]]:
+    """The first `count` rows of a CSV table (pairs.csv lists every pair, with their texts)."""
+    import csv
+    import itertools
+
+    from gwr_common import CSV_ENCODING
+
+    with open(path, encoding=CSV_ENCODING, newline="") as handle:
+        return list(itertools.islice(csv.DictReader(handle), count))
+
+
 def main(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "report_page")
+    settings = dict(snakemake.params.settings)
     i = snakemake.input
     data = {
         "reports": read_csv(i.reports),
@@ -374,10 +459,10 @@ def main(snakemake) -> None:
         "chosen": json.loads(Path(i.chosen).read_text("utf-8")),
         "topics": read_csv(i.topics),
         "report_topics": read_csv(i.report_topics),
-        "pairs": read_csv(i.pairs),
+        "pairs": read_csv_head(i.pairs, settings["pairs_shown"]),
         "figures": {name: path for name, path in i.items() if name in dict(FIGURES)},
     }
-    page = render(data, snakemake.params.config, dict(snakemake.params.settings))
+    page = render(data, snakemake.params.config, settings)
     write_text(snakemake.output.html, page)
     log.info("report page: %d figures, %d characters", len(data["figures"]), len(page))
 

@@ -11,22 +11,34 @@ Three measures, each a region × region matrix labelled with the regions' Chines
 with its rank among all pairs (1: the most alike), and the reasons: the terms distinctive of both
 reports (highest smaller TF-IDF of the two), and the most similar pair of paragraphs (cosine of
 paragraph TF-IDF vectors) with both texts and their sections.
+
+Scale: the three N × N matrices are computed in blocks of rows (numbers only: 3,000 regions take
+seconds and tens of MB each); the ranks of all pairs are one sort per measure. Everything that
+touches terms, paragraphs or texts is done for the listed pairs only, and tokens and texts are
+streamed from their files, never held whole in memory.
 """
 
+import csv
+import io
 from pathlib import Path
 
 import numpy as np
 from gwr_common import (
-    csv_text,
+    CSV_ENCODING,
+    atomic_path,
     iter_token_files,
     read_csv,
     read_jsonl,
     setup_logging,
     unique_labels,
-    write_text,
+    write_csv,
 )
 
 DECIMALS = 6
+# Scores of shared terms are compared at this many decimals (ties: alphabetical order).
+ROUNDING = 9
+# Memory of one block of a computation (numbers held at once): bounds the peak whatever N is.
+BLOCK_VALUES = 4_000_000
 PAIR_COLUMNS = [
     "region_a",
     "region_b",
@@ -63,55 +75,109 @@ def cosine_matrix(matrix) -> np.ndarray:
     return np.clip(similarity, 0.0, 1.0)
 
 
+def _row_blocks(n: int, per_row: int):
+    """Slices of 0…n whose rows hold at most BLOCK_VALUES numbers (`per_row` each)."""
+    size = max(1, BLOCK_VALUES // max(per_row, 1))
+    for start in range(0, n, size):
+        yield slice(start, min(start + size, n))
+
+
 def jsd_matrix(shares: np.ndarray) -> np.ndarray:
+    """Jensen–Shannon distance (base 2) of every pair of rows: scipy's, a block of rows at once."""
     from scipy.spatial.distance import jensenshannon
 
-    n = len(shares)
+    shares = np.asarray(shares, float)
+    n, topics = shares.shape
     out = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            out[i, j] = out[j, i] = jensenshannon(shares[i], shares[j], base=2)
+    for rows in _row_blocks(n, n * topics):
+        out[rows] = jensenshannon(shares[rows, None, :], shares[None, :, :], axis=-1, base=2)
+    np.fill_diagonal(out, 0.0)
     return out
 
 
 def hellinger_matrix(shares: np.ndarray) -> np.ndarray:
-    roots = np.sqrt(shares)
-    differences = roots[:, None, :] - roots[None, :, :]
-    return np.sqrt(0.5 * (differences**2).sum(axis=2))
+    roots = np.sqrt(np.asarray(shares, float))
+    n, topics = roots.shape
+    out = np.empty((n, n))
+    for rows in _row_blocks(n, n * topics):
+        differences = roots[rows, None, :] - roots[None, :, :]
+        out[rows] = np.sqrt(0.5 * (differences**2).sum(axis=2))
+    return out
 
 
-def matrix_rows(matrix: np.ndarray, labels: list[str]) -> tuple[list[str], list[list]]:
+def matrix_rows(matrix: np.ndarray, labels: list[str]):
+    """Header and rows of a matrix's table (rows a generator: never all text at once)."""
     header = ["region", *labels]
-    rows = [
-        [label, *(f"{v:.{DECIMALS}f}" for v in row)]
-        for label, row in zip(labels, matrix, strict=True)
-    ]
+    cells = ",".join([f"%.{DECIMALS}f"] * len(labels))  # one format call per row: fast
+    rows = ((label, cells % tuple(row.tolist())) for label, row in zip(labels, matrix, strict=True))
     return header, rows
 
 
-def pair_ranks(matrix: np.ndarray, higher_is_closer: bool) -> dict[tuple[int, int], int]:
-    """Rank of every pair among all pairs, 1 = the most alike (ties: the earlier pair first)."""
-    i, j = np.triu_indices(len(matrix), k=1)
-    values = matrix[i, j]
-    order = np.lexsort((j, i, -values if higher_is_closer else values))
-    return {(int(i[o]), int(j[o])): rank for rank, o in enumerate(order, start=1)}
+def write_matrix(target, matrix: np.ndarray, labels: list[str]) -> None:
+    """A square matrix as CSV, the bytes of `write_csv`, a row at a time (3,000 × 3,000 values
+    take seconds, not minutes: a row's numbers are formatted in one call, not one cell each)."""
+    header, rows = matrix_rows(matrix, labels)
+    with atomic_path(target) as tmp, open(tmp, "w", encoding=CSV_ENCODING, newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+        for label, cells in rows:
+            # The label as the csv module writes it (quoted if need be), then the numbers.
+            line = io.StringIO()
+            csv.writer(line, lineterminator="").writerow([label])
+            handle.write(f"{line.getvalue()},{cells}\r\n")
 
 
-def shared_terms(matrix, terms, a: int, b: int, n: int) -> list[str]:
+def pair_index(n: int, i, j):
+    """Position of the pair (i, j), i < j, in numpy's upper-triangle order of n regions."""
+    i, j = np.asarray(i, np.int64), np.asarray(j, np.int64)
+    return i * n - i * (i + 1) // 2 + (j - i - 1)
+
+
+def pair_ranks(matrix: np.ndarray, higher_is_closer: bool) -> np.ndarray:
+    """Rank of every pair among all pairs, 1 = the most alike (ties: the earlier pair first),
+    in upper-triangle order (look a pair up with `pair_index`).
+
+    One stable sort of the N(N−1)/2 values: an array of ranks, not a table of pairs.
+    """
+    n = len(matrix)
+    values = matrix[np.triu_indices(n, k=1)]
+    order = np.argsort(-values if higher_is_closer else values, kind="stable")
+    ranks = np.empty(len(order), np.int64)
+    ranks[order] = np.arange(1, len(order) + 1)
+    return ranks
+
+
+def common_terms(matrix) -> np.ndarray:
+    """Terms that every report uses (none in a corpus of two or fewer reports): such a term says
+    nothing about why two reports are alike, so `shared_terms` leaves them out."""
+    if matrix.shape[0] <= 2:
+        return np.zeros(matrix.shape[1], bool)
+    return np.asarray((matrix > 0).sum(axis=0)).ravel() == matrix.shape[0]
+
+
+def shared_terms(matrix, terms, a: int, b: int, n: int, everywhere=None) -> list[str]:
     """Terms distinctive of both reports: highest min(TF-IDF in a, TF-IDF in b).
 
-    In a corpus of more than two reports, a term that every report uses says nothing about why
-    these two are alike, so it is left out.
+    Only the two rows' stored terms are looked at (`everywhere`, from `common_terms`, is
+    computed once for all pairs when given).
     """
-    row_a = matrix.getrow(a).toarray().ravel()
-    row_b = matrix.getrow(b).toarray().ravel()
-    both = np.minimum(row_a, row_b)
-    if matrix.shape[0] > 2:
-        everywhere = np.asarray((matrix > 0).sum(axis=0)).ravel() == matrix.shape[0]
-        both[everywhere] = 0
-    candidates = np.flatnonzero(both > 0)
-    ranked = sorted(candidates, key=lambda t: (-round(float(both[t]), 9), terms[t]))
-    return [terms[t] for t in ranked[:n]]
+    if everywhere is None:
+        everywhere = common_terms(matrix)
+    row_a, row_b = matrix.getrow(a), matrix.getrow(b)
+    common, at_a, at_b = np.intersect1d(row_a.indices, row_b.indices, return_indices=True)
+    both = np.minimum(row_a.data[at_a], row_b.data[at_b])
+    keep = (both > 0) & ~everywhere[common]
+    common, both = common[keep], both[keep]
+    if len(both) > n:
+        # Only terms that can reach the first n once rounded to ROUNDING decimals are sorted.
+        nth = np.partition(both, len(both) - n)[len(both) - n]
+        near = both >= nth - 2 * 10.0**-ROUNDING
+        common, both = common[near], both[near]
+    ranked = sorted(
+        zip(common.tolist(), both.tolist(), strict=True),
+        key=lambda item: (-round(item[1], ROUNDING), terms[item[0]]),
+    )
+    return [terms[t] for t, _ in ranked[:n]]
 
 
 def selected_pairs(cosine: np.ndarray, settings: dict) -> list[tuple[int, int]]:
@@ -119,54 +185,106 @@ def selected_pairs(cosine: np.ndarray, settings: dict) -> list[tuple[int, int]]:
     n = len(cosine)
     if n <= settings["all_pairs_max"]:
         return [(i, j) for i in range(n) for j in range(i + 1, n)]
+    wanted = settings["neighbours"]
     pairs = set()
     for i in range(n):
-        order = [j for j in np.argsort(-cosine[i], kind="stable") if j != i]
-        for j in order[: settings["neighbours"]]:
-            pairs.add((min(i, int(j)), max(i, int(j))))
+        order = np.argsort(-cosine[i], kind="stable")[: wanted + 1]
+        for j in [int(j) for j in order if j != i][:wanted]:
+            pairs.add((min(i, j), max(i, j)))
     return sorted(pairs)
 
 
 class ParagraphIndex:
-    """TF-IDF vectors of every paragraph, to find the most similar paragraph of two reports."""
+    """TF-IDF vectors of every paragraph, to find the most similar paragraph of two reports.
+
+    `token_files` is read once, as it comes (a generator of files is never held in memory): only
+    the sparse matrix and the paragraphs' keys are kept.
+    """
 
     def __init__(self, token_files, min_tokens: int):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        keys, documents = [], []
-        for report_id, records in token_files:
-            for record in records:
-                if len(record["tokens"]) >= min_tokens:
-                    keys.append((report_id, record["index"]))
-                    documents.append(record["tokens"])
-        self.keys = keys
-        self.rows: dict[str, list[int]] = {}
-        for row, (report_id, _) in enumerate(keys):
-            self.rows.setdefault(report_id, []).append(row)
-        self.matrix = (
-            TfidfVectorizer(analyzer=_identity, lowercase=False, sublinear_tf=True).fit_transform(
-                documents
-            )
-            if documents
-            else None
-        )
+        self.keys: list[tuple[str, int]] = []
+        self.rows: dict[str, range] = {}
+
+        def documents():
+            for report_id, records in token_files:
+                start = len(self.keys)
+                for record in records:
+                    if len(record["tokens"]) >= min_tokens:
+                        self.keys.append((report_id, record["index"]))
+                        yield record["tokens"]
+                if len(self.keys) > start:
+                    self.rows[report_id] = range(start, len(self.keys))
+
+        vectorizer = TfidfVectorizer(analyzer=_identity, lowercase=False, sublinear_tf=True)
+        try:
+            self.matrix = vectorizer.fit_transform(documents())
+        except ValueError:  # no paragraph at all: an empty vocabulary
+            if self.keys:
+                raise
+            self.matrix = None
 
     def best_pair(self, report_a: str, report_b: str):
         """((report, index), (report, index), cosine) of the most similar paragraphs, or None."""
-        rows_a, rows_b = self.rows.get(report_a), self.rows.get(report_b)
-        if self.matrix is None or not rows_a or not rows_b:
-            return None
-        similarity = (self.matrix[rows_a] @ self.matrix[rows_b].T).toarray()
-        a, b = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
-        return self.keys[rows_a[a]], self.keys[rows_b[b]], float(similarity[a, b])
+        return self.best_pairs(report_a, [report_b])[report_b]
+
+    def best_pairs(self, report_a: str, partners) -> dict:
+        """`best_pair` of report_a with each of `partners`: one sparse product per block of
+        partners (a block's dense result holds at most BLOCK_VALUES numbers)."""
+        found = dict.fromkeys(partners)
+        rows_a = self.rows.get(report_a)
+        if self.matrix is None or not rows_a:
+            return found
+        block_a = self.matrix[rows_a.start : rows_a.stop]
+        with_rows = [b for b in found if self.rows.get(b)]
+        for chunk in self._blocks(with_rows, max(1, BLOCK_VALUES // len(rows_a))):
+            indices = np.concatenate([np.arange(r.start, r.stop) for r in chunk.values()])
+            similarity = (block_a @ self.matrix[indices].T).toarray()
+            column = 0
+            for b, rows_b in chunk.items():
+                block = similarity[:, column : column + len(rows_b)]
+                a, k = np.unravel_index(int(np.argmax(block)), block.shape)
+                found[b] = (self.keys[rows_a[a]], self.keys[rows_b[k]], float(block[a, k]))
+                column += len(rows_b)
+        return found
+
+    def _blocks(self, reports, budget: int):
+        """{report: its rows} in runs of at most `budget` paragraphs (at least one report)."""
+        block: dict[str, range] = {}
+        width = 0
+        for report_id in reports:
+            rows = self.rows[report_id]
+            if block and width + len(rows) > budget:
+                yield block
+                block, width = {}, 0
+            block[report_id] = rows
+            width += len(rows)
+        if block:
+            yield block
 
 
 def _identity(tokens):
     return tokens
 
 
+def needed_paragraphs(best: dict) -> dict[str, set[int]]:
+    """{report: paragraph indices} that the pairs' rows quote."""
+    needed: dict[str, set[int]] = {}
+    for found in best.values():
+        if found:
+            for report_id, index in found[:2]:
+                needed.setdefault(report_id, set()).add(index)
+    return needed
+
+
 def compute(reports, tfidf, shares_rows, token_files, texts, settings):
-    """Return (labels, {measure: matrix}, pair rows)."""
+    """Return (labels, {measure: matrix}, pair rows).
+
+    `token_files`: (report_id, token records) of every report, read once as they come;
+    `texts(report_id)`: that report's paragraphs (corpus/text), read only for reports that a
+    listed pair quotes, keeping only the quoted paragraphs.
+    """
     matrix, terms, report_ids = tfidf
     by_id = {r["report_id"]: r for r in reports}
     labels = unique_labels([by_id[i] for i in report_ids])
@@ -178,33 +296,49 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings):
     if missing:
         raise ValueError(f"reports without topic shares: {missing}")
     shares = np.array([shares_by_id[i] for i in report_ids])
+    del shares_by_id
     matrices = {
         "tfidf_cosine": cosine_matrix(matrix),
         "topic_jsd": jsd_matrix(shares),
         "topic_hellinger": hellinger_matrix(shares),
     }
+    pairs = selected_pairs(matrices["tfidf_cosine"], settings)
+    n = len(report_ids)
+    at = pair_index(n, [a for a, _ in pairs], [b for _, b in pairs])
     ranks = {
-        "tfidf_cosine": pair_ranks(matrices["tfidf_cosine"], higher_is_closer=True),
-        "topic_jsd": pair_ranks(matrices["topic_jsd"], higher_is_closer=False),
-        "topic_hellinger": pair_ranks(matrices["topic_hellinger"], higher_is_closer=False),
+        measure: pair_ranks(values, higher_is_closer=measure == "tfidf_cosine")[at]
+        for measure, values in matrices.items()
     }
     paragraphs = ParagraphIndex(token_files, settings["min_paragraph_tokens"])
+    partners: dict[int, list[int]] = {}
+    for a, b in pairs:
+        partners.setdefault(a, []).append(b)
+    best = {}
+    for a, bs in partners.items():
+        found = paragraphs.best_pairs(report_ids[a], [report_ids[b] for b in bs])
+        best.update({(a, b): found[report_ids[b]] for b in bs})
+    del paragraphs
+    quoted = {
+        report_id: {p["index"]: p for p in texts(report_id) if p["index"] in indices}
+        for report_id, indices in needed_paragraphs(best).items()
+    }
+    everywhere = common_terms(matrix)
     rows = []
-    for a, b in selected_pairs(matrices["tfidf_cosine"], settings):
+    for number, (a, b) in enumerate(pairs):
+        shared = shared_terms(matrix, terms, a, b, settings["shared_terms"], everywhere)
         row = {
             "region_a": labels[a],
             "region_b": labels[b],
             "report_a": report_ids[a],
             "report_b": report_ids[b],
-            "shared_terms": "、".join(shared_terms(matrix, terms, a, b, settings["shared_terms"])),
+            "shared_terms": "、".join(shared),
         }
         for measure, values in matrices.items():
             row[measure] = f"{values[a, b]:.{DECIMALS}f}"
-            row[f"{measure}_rank"] = ranks[measure][(a, b)]
-        best = paragraphs.best_pair(report_ids[a], report_ids[b])
-        if best:
-            (_, index_a), (_, index_b), score = best
-            para_a, para_b = texts[report_ids[a]][index_a], texts[report_ids[b]][index_b]
+            row[f"{measure}_rank"] = int(ranks[measure][number])
+        if best[(a, b)]:
+            (_, index_a), (_, index_b), score = best[(a, b)]
+            para_a, para_b = quoted[report_ids[a]][index_a], quoted[report_ids[b]][index_b]
             row.update(
                 paragraph_similarity=f"{score:.{DECIMALS}f}",
                 paragraph_a_section=" / ".join(para_a["section"]) or para_a["part"],
@@ -221,25 +355,18 @@ def main(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "similarity")
     settings = dict(snakemake.params.settings)
     reports = read_csv(snakemake.input.reports)
-    texts = {
-        r["report_id"]: {
-            p["index"]: p
-            for p in read_jsonl(Path(snakemake.input.text) / f"{r['report_id']}.jsonl")
-        }
-        for r in reports
-    }
+    text_dir = Path(snakemake.input.text)
     labels, matrices, rows = compute(
         reports,
         load_tfidf(snakemake.input.tfidf),
         read_csv(snakemake.input.report_topics),
-        list(iter_token_files(snakemake.input.shards)),
-        texts,
+        iter_token_files(snakemake.input.shards),
+        lambda report_id: read_jsonl(text_dir / f"{report_id}.jsonl"),
         settings,
     )
     for measure, values in matrices.items():
-        header, table = matrix_rows(values, labels)
-        write_text(getattr(snakemake.output, measure), csv_text(header, table), "utf-8-sig")
-    write_text(snakemake.output.pairs, csv_text(PAIR_COLUMNS, rows), "utf-8-sig")
+        write_matrix(getattr(snakemake.output, measure), values, labels)
+    write_csv(snakemake.output.pairs, PAIR_COLUMNS, rows)
     if rows:
         top = rows[0]
         log.info(

@@ -1,4 +1,5 @@
-"""Figures: Chinese glyphs, legibility with the 31 provinces, reproducible and atomic files.
+"""Figures: Chinese glyphs, legibility with the 31 provinces, reproducible and atomic files, and
+the caps that keep thousands of regions fast and readable (`figures.max_regions`).
 
 The figures are drawn from data built here, from the real texts, with the project's own pure
 functions (the splitter, TF-IDF) and the shipped policy terms as a cheap stand-in for jieba:
@@ -31,6 +32,9 @@ FIGURE_DEFAULTS = {
     "wordcloud_words": 60,
     "wordcloud_seed": 1,
     "cmap_diverging": "RdBu_r",
+    "max_regions": 36,
+    "regions": [],
+    "optimal_order_max": 1000,
 }
 TFIDF = {
     "top_n": 30,
@@ -530,7 +534,7 @@ RESULT_INPUTS = {
         "toc": "corpus/toc.csv",
         "text": "corpus/text",
     },
-    "fig_top_terms": {"top_terms": "tfidf/top_terms.csv"},
+    "fig_top_terms": {"top_terms": "tfidf/top_terms.csv", "reports": "corpus/reports.csv"},
     "fig_model_selection": {"selection": "lda/model_selection.csv", "chosen": "lda/chosen.json"},
     "fig_topics": {"topics": "lda/chosen/topics.csv", "chosen": "lda/chosen.json"},
     "fig_region_topics": {
@@ -562,3 +566,240 @@ def test_figures_from_the_results_of_a_run(rule, seed_run, tmp_path, fig_setting
     outputs = {"png": tmp_path / "figure.png", "svg": tmp_path / "figure.svg"}
     figures.main(fake_snakemake(rule, inputs, outputs, tmp_path / "log", fig_settings))
     assert [(png, svg) for _, png, svg, _ in drawn] == [(str(outputs["png"]), str(outputs["svg"]))]
+
+
+# --- Many regions: caps (figures.max_regions) ---------------------------------------------------
+
+HUNDRED = 100
+
+
+def _scrambled_ids(count: int) -> list[str]:
+    """Report ids in corpus order, an order unlike theirs (37 and 100 are coprime)."""
+    return [f"r{(number * 37) % count:03d}" for number in range(count)]
+
+
+@pytest.fixture(scope="module")
+def hundred(seed, tmp_path_factory):
+    """The inputs of the region figures for HUNDRED reports: the seed's three, dealt out again
+    and again (their real paragraphs and top terms), as 地区000 … 地区099 (ids r000 … r099)."""
+    from gwr_common import jsonl_text, read_csv
+
+    folder = tmp_path_factory.mktemp("hundred")
+    (folder / "text").mkdir()
+    top = read_csv(seed.top_terms_csv)
+    reports, top_rows = [], []
+    for number, report_id in enumerate(_scrambled_ids(HUNDRED)):
+        source = seed.ids[number % len(seed.ids)]
+        records = seed.paragraphs[source]
+        (folder / "text" / f"{report_id}.jsonl").write_text(jsonl_text(records), "utf-8")
+        body = sum(len(p["text"]) for p in records if p["part"] in figures.PARTS)
+        region = f"地区{report_id[1:]}"
+        reports.append(
+            {"report_id": report_id, "region": region, "parent": "", "year": "2024"}
+            | {"characters": body, "source": source}
+        )
+    for row in sorted(reports, key=lambda row: row["report_id"]):  # as tfidf writes them
+        top_rows += [
+            {**r, "report_id": row["report_id"], "region": row["region"]}
+            for r in top
+            if r["report_id"] == row["source"]
+        ]
+    write_csv(
+        folder / "reports.csv",
+        ["report_id", "region", "parent", "year", "characters"],
+        [[r["report_id"], r["region"], r["parent"], r["year"], r["characters"]] for r in reports],
+    )
+    write_csv(folder / "top_terms.csv", list(top[0]), top_rows)
+    write_csv(
+        folder / "toc.csv",
+        ["source_file", "line", "listed_region", "page", "found", "report_id"],
+        [],
+    )
+    return folder
+
+
+def drawn_by_entry(rule, inputs, tmp_path, settings, monkeypatch) -> list:
+    """The figures the Snakemake entry of `rule` draws (not saved: saving is tested above)."""
+    drawn = []
+    monkeypatch.setattr(figures, "save_figure", lambda fig, png, svg, dpi: drawn.append(fig))
+    outputs = {"png": tmp_path / "figure.png", "svg": tmp_path / "figure.svg"}
+    figures.main(fake_snakemake(rule, inputs, outputs, tmp_path / "log", settings))
+    return drawn
+
+
+def _titled_axes(fig):
+    return [ax.get_title() for ax in fig.axes if ax.get_title()]
+
+
+def test_which_regions_a_figure_shows():
+    keys = [(f"地区{i}", "朝阳区" if i in (3, 7) else f"地区{i}", f"id-{9 - i}") for i in range(10)]
+    # None named: the first by report id (id-0 … id-3 are regions 9 … 6), in the figure's order.
+    assert figures.select_regions(keys, [], 4) == [6, 7, 8, 9]
+    assert figures.select_regions(keys, [], 40) == list(range(10))
+    # Named by label, region name (all its reports) or report id; in the figure's order, capped.
+    assert figures.select_regions(keys, ["id-0", "朝阳区", "地区1"], 10) == [1, 3, 7, 9]
+    assert figures.select_regions(keys, ["id-0", "朝阳区", "地区1"], 2) == [1, 3]
+    with pytest.raises(ValueError, match="figures.regions: 海淀区 matches no report"):
+        figures.select_regions(keys, ["地区1", "海淀区"], 10)
+    assert figures.selection_note(10, 10, False, "t.csv") == ""
+    note = figures.selection_note(4, 10, False, "tfidf/top_terms.csv")
+    assert "显示 4/10 个地区" in note and "first by report id" in note and "top_terms.csv" in note
+
+
+def test_top_terms_of_many_regions_show_max_regions_panels_and_say_so(
+    hundred, tmp_path, fig_settings, monkeypatch
+):
+    inputs = {"top_terms": hundred / "top_terms.csv", "reports": hundred / "reports.csv"}
+    (fig,) = drawn_by_entry("fig_top_terms", inputs, tmp_path, fig_settings, monkeypatch)
+    first = [f"地区{number:03d}" for number in range(fig_settings["max_regions"])]
+    assert _titled_axes(fig) == first  # the first 36 by report id, one panel each
+    title = fig.get_suptitle()
+    assert "显示 36/100 个地区" in title and "showing 36 of 100 regions" in title
+    assert "all in tfidf/top_terms.csv" in title
+    draw_checking_glyphs(fig)
+
+    # Regions named in the config: those, in the table's order, whatever their number.
+    chosen = {**fig_settings, "regions": ["地区050", "r007", "地区099"]}
+    (fig,) = drawn_by_entry("fig_top_terms", inputs, tmp_path, chosen, monkeypatch)
+    assert _titled_axes(fig) == ["地区007", "地区050", "地区099"]
+    assert "显示 3/100 个地区" in fig.get_suptitle() and "figures.regions" in fig.get_suptitle()
+    with pytest.raises(ValueError, match="海淀区"):
+        drawn_by_entry(
+            "fig_top_terms", inputs, tmp_path, {**fig_settings, "regions": ["海淀区"]}, monkeypatch
+        )
+
+
+def test_word_clouds_of_many_regions_are_capped(hundred, tmp_path, fig_settings, monkeypatch):
+    monkeypatch.setattr(figures, "WORDCLOUD_PIXELS", (120, 80))  # smaller: faster
+    inputs = {"top_terms": hundred / "top_terms.csv", "reports": hundred / "reports.csv"}
+    settings = {**fig_settings, "max_regions": 5}
+    (fig,) = drawn_by_entry("fig_wordclouds", inputs, tmp_path, settings, monkeypatch)
+    assert _titled_axes(fig) == [f"地区{number:03d}" for number in range(5)]
+    assert sum(len(ax.images) for ax in fig.axes) == 5
+    assert "显示 5/100 个地区" in fig.get_suptitle()
+
+
+def test_corpus_of_many_reports_shows_max_regions_bars_and_every_length(
+    hundred, tmp_path, fig_settings, monkeypatch
+):
+    inputs = {
+        "reports": hundred / "reports.csv",
+        "toc": hundred / "toc.csv",
+        "text": hundred / "text",
+    }
+    (fig,) = drawn_by_entry("fig_corpus", inputs, tmp_path, fig_settings, monkeypatch)
+    bars = fig.axes[0]
+    names = [label.get_text() for label in tick_labels(bars)]
+    corpus_order = [f"地区{i[1:]}" for i in _scrambled_ids(HUNDRED)]
+    shown = [name for name in corpus_order if int(name[2:]) < fig_settings["max_regions"]]
+    assert names == shown  # the first 36 by report id, in corpus order
+    spread = next(ax for ax in fig.axes if "全部 100 份报告" in ax.get_title())
+    assert sum(patch.get_height() for patch in spread.patches) == HUNDRED  # every report
+    assert "显示 36/100 个地区" in fig.get_suptitle() and "100 份报告" in fig.get_suptitle()
+    draw_checking_glyphs(fig)
+
+
+def _symmetric(count: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    points = rng.dirichlet(np.full(TOPICS, 0.3), count)
+    return np.sqrt(points) @ np.sqrt(points).T  # Bhattacharyya coefficients: 1 on the diagonal
+
+
+def test_a_heatmap_of_many_regions_is_one_raster_image_without_names(tmp_path, fig_settings):
+    count = HUNDRED
+    labels = [f"地区{number:03d}" for number in range(count)]
+    matrix = _symmetric(count)
+    order = figures.cluster_order(figures.distance_matrix(matrix, "tfidf"), "average")
+    fig = figures.similarity_figure(
+        labels, matrix, "tfidf", annotate_max=count, order=order, max_regions=36
+    )
+    ax = fig.axes[0]
+    assert len(ax.images) == 1 and ax.images[0].get_rasterized()
+    assert not ax.texts and not ax.patches and not ax.collections  # no per-cell artists
+    assert not tick_labels(ax) and not tick_labels(ax, "x")
+    assert ax.images[0].get_array().shape == (count, count)
+    assert "全部 100 个地区" in ax.get_title() and "similarity/tfidf_cosine.csv" in ax.get_title()
+    draw_checking_glyphs(fig)
+    save_figure(fig, tmp_path / "h.png", tmp_path / "h.svg", fig_settings["dpi"])
+    svg = (tmp_path / "h.svg").read_text("utf-8")
+    assert svg.count("<image") <= 2  # the heatmap (and the colour bar): images, not cells
+
+    # Past RASTER_MAX_CELLS regions, runs of alike regions are averaged, and the title says so.
+    big = figures.RASTER_MAX_CELLS + 50
+    fig = figures.similarity_figure(
+        [str(n) for n in range(big)], _symmetric(big, 1), "tfidf", max_regions=36
+    )
+    assert fig.axes[0].images[0].get_array().shape == ((big + 1) // 2, (big + 1) // 2)
+    assert "每格为相邻 2 个地区的均值" in fig.axes[0].get_title()
+
+
+def test_region_topic_heatmaps_of_many_regions_are_images_in_clustering_order(fig_settings):
+    rng = np.random.default_rng(2)
+    shares = rng.dirichlet(np.full(TOPICS, 0.3), HUNDRED)
+    regions = [f"地区{number:03d}" for number in range(HUNDRED)]
+    labels = [f"主题{k}" for k in range(TOPICS)]
+    order = figures.share_order(shares, "average")
+    assert sorted(order) == list(range(HUNDRED))
+    fig = figures.region_topics_figure(regions, labels, shares, max_regions=36, order=order)
+    ax = fig.axes[0]
+    assert len(ax.images) == 1 and not ax.texts and not tick_labels(ax)
+    assert [t.get_text() for t in tick_labels(ax, "x")] == figures.topic_axis_labels(labels)
+    assert np.allclose(ax.images[0].get_array(), shares[order])
+    assert "全部 100 个地区" in ax.get_title()
+
+    review, plans = shares, rng.dirichlet(np.full(TOPICS, 0.3), HUNDRED)
+    review[5] = np.nan  # a region without a review
+    order = figures.share_order(np.hstack([review, plans]), "average")
+    fig = figures.parts_topics_figure(regions, labels, review, plans, max_regions=36, order=order)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert len(panels) == 3 and all(not ax.texts and not tick_labels(ax) for ax in panels)
+    assert "全部 100 个地区" in fig.get_suptitle() and "地区005" in fig.get_suptitle()
+    draw_checking_glyphs(fig)
+
+
+def test_dendrograms_of_many_regions_are_cut_to_max_regions_named_clusters(fig_settings):
+    labels = [f"地区{number:03d}" for number in range(HUNDRED)]
+    distances = figures.distance_matrix(_symmetric(HUNDRED, 3), "tfidf")
+    fig = figures.dendrograms_figure(
+        [("tfidf", labels, distances), ("jsd", labels, distances)], "average", max_leaves=36
+    )
+    draw_checking_glyphs(fig)
+    for ax in fig.axes:
+        leaves = [label.get_text() for label in tick_labels(ax)]
+        assert len(leaves) == 36
+        sizes = [
+            int(re.search(r"等 (\d+) 个", leaf).group(1)) if "等" in leaf else 1 for leaf in leaves
+        ]
+        assert sum(sizes) == HUNDRED  # every region in one leaf
+        assert all(leaf.split(" 等 ")[0] in labels for leaf in leaves)
+    assert "100 个地区合为 36 簇" in fig.get_suptitle()
+
+
+def test_matrices_and_document_topics_are_read_as_they_come(tmp_path, monkeypatch):
+    import csv
+
+    rng = np.random.default_rng(4)
+    rows = [
+        {
+            "report_id": f"r{rng.integers(5)}",
+            "part": ["review", "plans", "opening"][rng.integers(3)],
+            "kept_tokens": str(rng.integers(1, 30)),
+            **{f"topic_{k + 1}": f"{v:.6f}" for k, v in enumerate(rng.dirichlet(np.ones(4)))},
+        }
+        for _ in range(200)
+    ]
+    ids = [f"r{n}" for n in range(5)]
+    columns = [f"topic_{k + 1}" for k in range(4)]
+    sums = {part: np.zeros((5, 4)) for part in figures.COMPARED_PARTS}
+    for row in rows:  # the plain reckoning, a row at a time
+        if row["part"] in sums:
+            vector = np.array([float(row[c]) for c in columns])
+            sums[row["part"]][ids.index(row["report_id"])] += float(row["kept_tokens"]) * vector
+    expected = {part: totals / totals.sum(axis=1, keepdims=True) for part, totals in sums.items()}
+    write_csv(tmp_path / "doc_topics.csv", list(rows[0]), rows)
+    monkeypatch.setattr(figures, "DOC_CHUNK", 7)  # many chunks
+    with open(tmp_path / "doc_topics.csv", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        streamed = figures.part_topic_shares(reader, ids, columns=reader.fieldnames)
+    for part in figures.COMPARED_PARTS:
+        assert np.array_equal(streamed[part], expected[part], equal_nan=True)

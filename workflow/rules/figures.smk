@@ -1,4 +1,5 @@
-# Step 5: figures (results/figures/): PNG for reading, SVG as the vector copy.
+# Step 5: figures (results/figures/): PNG for reading, SVG as the vector copy. For many regions,
+# figures name at most figures.max_regions of them (see scripts/figures.py).
 
 
 rule fig_corpus:
@@ -15,6 +16,8 @@ rule fig_corpus:
         svg="results/figures/corpus_overview.svg",
     log:
         "results/logs/figures/corpus_overview.log",
+    benchmark:
+        "results/benchmarks/rules/fig_corpus.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -26,6 +29,7 @@ rule fig_corpus:
 rule fig_top_terms:
     input:
         top_terms=rules.tfidf.output.top_terms,
+        reports=rules.split_reports.output.reports,
     output:
         png=report(
             "results/figures/top_terms.png",
@@ -35,6 +39,8 @@ rule fig_top_terms:
         svg="results/figures/top_terms.svg",
     log:
         "results/logs/figures/top_terms.log",
+    benchmark:
+        "results/benchmarks/rules/fig_top_terms.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -46,6 +52,7 @@ rule fig_top_terms:
 rule fig_wordclouds:
     input:
         top_terms=rules.tfidf.output.top_terms,
+        reports=rules.split_reports.output.reports,
     output:
         png=report(
             "results/figures/wordclouds.png",
@@ -55,6 +62,8 @@ rule fig_wordclouds:
         svg="results/figures/wordclouds.svg",
     log:
         "results/logs/figures/wordclouds.log",
+    benchmark:
+        "results/benchmarks/rules/fig_wordclouds.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -76,6 +85,8 @@ rule fig_model_selection:
         svg="results/figures/model_selection.svg",
     log:
         "results/logs/figures/model_selection.log",
+    benchmark:
+        "results/benchmarks/rules/fig_model_selection.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -97,6 +108,8 @@ rule fig_topics:
         svg="results/figures/topics.svg",
     log:
         "results/logs/figures/topics.log",
+    benchmark:
+        "results/benchmarks/rules/fig_topics.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -118,6 +131,8 @@ rule fig_region_topics:
         svg="results/figures/region_topics.svg",
     log:
         "results/logs/figures/region_topics.log",
+    benchmark:
+        "results/benchmarks/rules/fig_region_topics.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -140,6 +155,8 @@ rule fig_parts_topics:
         svg="results/figures/parts_topics.svg",
     log:
         "results/logs/figures/parts_topics.log",
+    benchmark:
+        "results/benchmarks/rules/fig_parts_topics.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -162,6 +179,8 @@ rule fig_dendrograms:
         svg="results/figures/dendrograms.svg",
     log:
         "results/logs/figures/dendrograms.log",
+    benchmark:
+        "results/benchmarks/rules/fig_dendrograms.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
@@ -196,6 +215,8 @@ rule fig_similarity:
         svg_hellinger="results/figures/similarity_topic_hellinger.svg",
     log:
         "results/logs/figures/similarity.log",
+    benchmark:
+        "results/benchmarks/rules/fig_similarity.tsv"
     conda:
         "../envs/gwr.yaml"
     params:
