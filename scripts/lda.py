@@ -274,20 +274,56 @@ def relevance_ranking(topic_word: np.ndarray, term_share: np.ndarray, lam: float
     return lam * log_phi + (1 - lam) * (log_phi - np.log(term_share))
 
 
-def document_topics(model, corpus, chunksize: int):
+def document_topics(model, corpus, chunksize: int, processes: int = 1):
     """Full topic vectors (nothing cut at a minimum probability), chunk by chunk, in corpus order
-    (the corpus is streamed: a large one is never held in memory)."""
+    (the corpus is streamed: a large one is never held in memory).
+
+    gensim starts each chunk's inference from a random draw of the model's generator; each
+    chunk goes out with the generator's state at its turn, so worker processes give exactly the
+    vectors of one process working through the chunks in order.
+    """
+    _INFER["model"] = model
+    try:
+        tasks = _inference_tasks(model, corpus, chunksize)
+        if processes <= 1:
+            for task in tasks:
+                yield from _infer_task(task)
+            return
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for rows in pool.imap(_infer_task, tasks):
+                yield from rows
+    finally:
+        _INFER.clear()
+
+
+_INFER: dict = {}
+
+
+def _inference_tasks(model, corpus, chunksize: int):
     chunk = []
     for bow in corpus:
         chunk.append(bow)
         if len(chunk) == chunksize:
-            yield from _normalised(model.inference(chunk)[0])
+            yield _with_state(model, chunk)
             chunk = []
     if chunk:
-        yield from _normalised(model.inference(chunk)[0])
+        yield _with_state(model, chunk)
 
 
-def _normalised(gamma: np.ndarray) -> np.ndarray:
+def _with_state(model, chunk):
+    """(chunk, generator state at its turn); the generator then moves on as inference would."""
+    state = model.random_state.get_state()
+    model.random_state.gamma(100.0, 1.0 / 100.0, (len(chunk), model.num_topics))
+    return chunk, state
+
+
+def _infer_task(task) -> np.ndarray:
+    chunk, state = task
+    model = _INFER["model"]
+    model.random_state.set_state(state)
+    gamma = _single_threaded(lambda: model.inference(chunk)[0])
     return gamma / gamma.sum(axis=1, keepdims=True)
 
 
@@ -636,7 +672,9 @@ def copy_file(source: Path, target: str) -> None:
         shutil.copyfile(source, tmp)
 
 
-def chosen_document_topics(model_dir, corpus_dir, documents_csv, reports_csv, k: int, chunksize):
+def chosen_document_topics(
+    model_dir, corpus_dir, documents_csv, reports_csv, k: int, chunksize, processes: int = 1
+):
     """(doc_topics rows, report_topics rows) of the chosen model over every used document."""
     from gensim.models import LdaModel
 
@@ -679,6 +717,7 @@ def main_choose(snakemake) -> None:
         snakemake.input.reports,
         chosen,
         settings["chunksize"],
+        snakemake.threads,
     )
     write_csv(
         snakemake.output.doc_topics,

@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 import yaml
 from conftest import ROOT, copy_project, planned_jobs, run_snakemake, set_config
@@ -85,6 +86,20 @@ def test_the_parallel_sweep_gives_the_serial_results(seed_run):
                 m: recorded[m] for m in run["metrics"]
             }
         assert metrics["kept_seed"] == result["runs"][result["kept"]]["seed"]
+
+
+def test_topic_shares_in_worker_processes_are_the_serial_ones(seed_run):
+    from gensim.models import LdaModel
+    from lda import document_topics, load_prepared
+
+    lda = seed_run / "results" / "lda"
+    corpus = load_prepared(str(lda / "corpus"))[1]
+    vectors = {}
+    for processes in (1, 2):
+        model = LdaModel.load(str(lda / "chosen" / "model" / "lda.gensim"))
+        vectors[processes] = np.vstack(list(document_topics(model, corpus, 40, processes)))
+    assert len(vectors[1]) == len(corpus) > 40 * 3  # several chunks
+    assert np.array_equal(vectors[1], vectors[2])
 
 
 def test_shared_coherence_counts_give_gensims_values(seed_run):

@@ -95,6 +95,7 @@ rule lda_choose:
         "results/logs/lda_choose.log",
     benchmark:
         "results/benchmarks/rules/lda_choose.tsv"
+    threads: config["lda"]["threads"]
     conda:
         "../envs/gwr.yaml"
     params:
