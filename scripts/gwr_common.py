@@ -142,13 +142,22 @@ def unique_labels(rows) -> list[str]:
 
 
 def iter_token_files(shard_dirs: Iterable[str | os.PathLike]):
-    """(report_id, token records) of every report in the segmentation shards, by report_id."""
+    """(report_id, token records) of every report in the segmentation shards, by report_id.
+
+    Tokens and tags are interned: thousands of reports repeat the same words millions of times,
+    and a step that holds them all then holds each word once.
+    """
     paths = sorted(
         (path for shard in shard_dirs for path in Path(shard).glob("*.jsonl")),
         key=lambda path: path.stem,
     )
     for path in paths:
-        yield path.stem, read_jsonl(path)
+        records = read_jsonl(path)
+        for record in records:
+            for key in ("tokens", "tags"):
+                if key in record:
+                    record[key] = [sys.intern(value) for value in record[key]]
+        yield path.stem, records
 
 
 def write_npz(target: str | os.PathLike, **arrays) -> None:
