@@ -37,6 +37,7 @@ def test_synthetic_reports_keep_a_real_reports_shape(provinces, tmp_path):
 def test_the_workflow_reads_a_synthetic_corpus_and_its_manifest(provinces, tmp_path):
     corpus = tmp_path / "corpus"
     write_corpus(33, corpus, provinces)
+    (tmp_path / "project").mkdir()
     workdir = copy_project(tmp_path / "project")
     set_config(workdir, inputs=[str(corpus / "*.txt")], manifest=str(corpus / "manifest.csv"))
     run_snakemake(workdir, "results/corpus/reports.csv")
