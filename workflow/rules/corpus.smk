@@ -34,6 +34,9 @@ checkpoint split_reports:
         "results/benchmarks/rules/split_reports.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=20,
     params:
         settings=split_settings,
     script:

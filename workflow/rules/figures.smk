@@ -20,6 +20,9 @@ rule fig_corpus:
         "results/benchmarks/rules/fig_corpus.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
     params:
         settings=figure_settings,
     script:
@@ -43,6 +46,9 @@ rule fig_top_terms:
         "results/benchmarks/rules/fig_top_terms.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
     params:
         settings=figure_settings,
     script:
@@ -66,6 +72,9 @@ rule fig_wordclouds:
         "results/benchmarks/rules/fig_wordclouds.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
     params:
         settings=figure_settings,
     script:
@@ -89,6 +98,9 @@ rule fig_model_selection:
         "results/benchmarks/rules/fig_model_selection.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
     params:
         settings=figure_settings,
     script:
@@ -112,6 +124,9 @@ rule fig_topics:
         "results/benchmarks/rules/fig_topics.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
     params:
         settings=figure_settings,
     script:
@@ -135,6 +150,9 @@ rule fig_region_topics:
         "results/benchmarks/rules/fig_region_topics.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
     params:
         settings=figure_settings,
     script:
@@ -159,6 +177,9 @@ rule fig_parts_topics:
         "results/benchmarks/rules/fig_parts_topics.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
     params:
         settings=figure_settings,
     script:
@@ -183,6 +204,9 @@ rule fig_dendrograms:
         "results/benchmarks/rules/fig_dendrograms.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
     params:
         settings=figure_settings,
     script:
@@ -219,6 +243,9 @@ rule fig_similarity:
         "results/benchmarks/rules/fig_similarity.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
     params:
         settings=figure_settings,
     script:

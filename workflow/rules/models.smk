@@ -23,6 +23,9 @@ rule tfidf:
         "results/benchmarks/rules/tfidf.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=2500,
+        runtime=20,
     params:
         settings=tfidf_settings,
     script:
@@ -43,6 +46,9 @@ rule lda_prepare:
         "results/benchmarks/rules/lda_prepare.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=2500,
+        runtime=20,
     params:
         settings=lda_prepare_settings,
     script:
@@ -64,6 +70,9 @@ rule lda_sweep:
     conda:
         "../envs/gwr.yaml"
     threads: config["lda"]["threads"]
+    resources:
+        mem_mb=lambda wildcards, threads: 1000 + 600 * threads,
+        runtime=240,
     params:
         ks=LDA_KS,
         settings=lda_sweep_settings,
@@ -95,9 +104,12 @@ rule lda_choose:
         "results/logs/lda_choose.log",
     benchmark:
         "results/benchmarks/rules/lda_choose.tsv"
-    threads: config["lda"]["threads"]
     conda:
         "../envs/gwr.yaml"
+    threads: config["lda"]["threads"]
+    resources:
+        mem_mb=lambda wildcards, threads: 1500 + 300 * threads,
+        runtime=30,
     params:
         settings=lda_choose_settings,
     script:

@@ -33,6 +33,9 @@ rule report_page:
         "results/benchmarks/rules/report_page.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         config=report_config,
         settings=report_settings,

@@ -20,6 +20,9 @@ rule build_dictionary:
         "results/benchmarks/rules/build_dictionary.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=20,
     params:
         settings=dictionary_settings,
         parts=lookup(dpath="segment/parts", within=config),
@@ -45,6 +48,9 @@ rule segment:
         shard=r"shard-\d+",
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=15,
     params:
         reports=shard_reports,
         settings=segment_settings,
@@ -77,5 +83,8 @@ rule vocabulary:
         "results/benchmarks/rules/vocabulary.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
     script:
         "../../scripts/vocabulary.py"

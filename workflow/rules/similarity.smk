@@ -35,6 +35,9 @@ rule similarity:
         "results/benchmarks/rules/similarity.tsv"
     conda:
         "../envs/gwr.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=20,
     params:
         settings=similarity_settings,
     script:
