@@ -36,10 +36,18 @@ JIEBA_CACHE = ".cache/jieba"
 JOB_KEYS = ("reports_per_job", "min_jobs", "stopwords", "pos_overrides")
 
 
+# report_ids() by (reports.csv, its modification time): the input functions of every shard ask
+# for it, and reading a table of thousands of reports each time slows every start-up.
+_REPORT_IDS = {}
+
+
 def report_ids():
     """The reports found by the split (known once the checkpoint has run)."""
     reports = checkpoints.split_reports.get().output.reports
-    return [row["report_id"] for row in read_csv(reports)]
+    key = (reports, Path(reports).stat().st_mtime_ns)
+    if key not in _REPORT_IDS:
+        _REPORT_IDS[key] = [row["report_id"] for row in read_csv(reports)]
+    return _REPORT_IDS[key]
 
 
 def shard_plan():
