@@ -74,13 +74,17 @@ def write_text(target: str | os.PathLike, text: str, encoding: str = "utf-8") ->
 
 def csv_text(header: Sequence[str], rows: Iterable[Mapping | Sequence]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    _write_rows(buffer, header, rows)
+    return buffer.getvalue()
+
+
+def _write_rows(handle, header: Sequence[str], rows: Iterable[Mapping | Sequence]) -> None:
+    writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         if isinstance(row, Mapping):
             row = [row.get(column, "") for column in header]
         writer.writerow(["" if value is None else value for value in row])
-    return buffer.getvalue()
 
 
 def write_csv(target: str | os.PathLike, header: Sequence[str], rows: Iterable) -> None:
@@ -90,12 +94,7 @@ def write_csv(target: str | os.PathLike, header: Sequence[str], rows: Iterable) 
     those of `csv_text`.
     """
     with atomic_path(target) as tmp, open(tmp, "w", encoding=CSV_ENCODING, newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(header)
-        for row in rows:
-            if isinstance(row, Mapping):
-                row = [row.get(column, "") for column in header]
-            writer.writerow(["" if value is None else value for value in row])
+        _write_rows(handle, header, rows)
 
 
 def read_csv(path: str | os.PathLike) -> list[dict[str, str]]:

@@ -118,3 +118,20 @@ def test_bad_manifest(tmp_path):
     path.write_text("file,region,year\nx.txt,东城区,二〇二四\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"line 2: year '二〇二四' is not a number"):
         read_manifest(str(path))
+
+
+def test_a_streamed_table_is_the_table_written_whole(tmp_path):
+    """write_csv takes a generator and writes as it goes: the bytes of csv_text, with a BOM,
+    CRLF line ends, and quoting where a value needs it."""
+    from gwr_common import csv_text, write_csv
+
+    header = ["region", "term", "note"]
+    rows = [
+        {"region": "东城区", "term": "养老", "note": 'a "quoted", value'},
+        ["西城区", "金融", None],
+    ]
+    write_csv(tmp_path / "t.csv", header, (row for row in rows))
+    written = (tmp_path / "t.csv").read_bytes()
+    assert written == b"\xef\xbb\xbf" + csv_text(header, rows).encode("utf-8")
+    assert written.count(b"\r\n") == 3 and b'"a ""quoted"", value"' in written
+    assert not list(tmp_path.glob(".t.csv.*"))  # no temporary file left
