@@ -1,6 +1,6 @@
 # Shared helpers: config validation at start-up, the input files, the final targets.
 #
-# Every rule declares `resources` for a cluster scheduler (README, "Running on a cluster"):
+# The steps all declare `resources` for a cluster scheduler (see README, "Running on a cluster"):
 # mem_mb and runtime (minutes) that cover about 3,000 reports with the shipped config, from the
 # peak memory and times measured by benchmarks/scale.py on a 2-core machine, with headroom.
 # A local run ignores them unless `--resources mem_mb=…` is given.
