@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import yaml  # noqa: E402
 from gwr_common import read_csv, write_csv  # noqa: E402
+from project_copy import copy_project  # noqa: E402
 from synthetic import PROVINCES, template_files, write_corpus  # noqa: E402
 
-PROJECT_ITEMS = ["Snakefile", "workflow", "scripts", "config", "seeds"]
 SEED = ROOT / "seeds" / "beijing_2024_reports_compendium.txt"
 SIZES = [31, 300, 1000, 3000]
 # The targets of issue 7.
@@ -65,17 +65,6 @@ RUN_COLUMNS = [
     "rerun_s",
 ]
 RULE_COLUMNS = ["corpus", "reports", "cores", "rule", "jobs", "wall_s", "cpu_s", "peak_mb"]
-
-
-def copy_project(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for item in PROJECT_ITEMS:
-        source = ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, target / item, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / item)
-    return target
 
 
 def use_corpus(workdir: Path, corpus: Path) -> None:

@@ -1,7 +1,6 @@
 """Shared fixtures: the project's paths, the splitting settings from the shipped config."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +11,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "beijing_2024_reports_compendium.txt"
 PROVINCES = ROOT.parent / "shared" / "corpora" / "provinces-2025"
-# What a run needs from the checkout (results/ and caches are not copied).
-PROJECT_ITEMS = ["Snakefile", "workflow", "scripts", "config", "seeds"]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from project_copy import copy_project  # noqa: E402,F401  (the tests' fresh copies)
 
 
 @pytest.fixture(scope="session")
@@ -38,17 +38,6 @@ def provinces():
             "project, on the developers' machines and in CI; a user's clone does not have it)"
         )
     return files
-
-
-def copy_project(target: Path) -> Path:
-    """A fresh copy of the workflow in `target`, as a user's checkout would be."""
-    for item in PROJECT_ITEMS:
-        source = ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, target / item, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / item)
-    return target
 
 
 def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -1,15 +1,10 @@
 """The scale benchmark's pieces: synthetic corpora, the workflow reading them, the targets."""
 
-import sys
-
 import pytest
-from conftest import ROOT, copy_project, run_snakemake, set_config
+from conftest import copy_project, run_snakemake, set_config
 from gwr_common import read_csv
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from scale import by_rule, rule_benchmarks, target_rows  # noqa: E402
-from synthetic import paragraph_slots, read_templates, write_corpus  # noqa: E402
+from scale import by_rule, rule_benchmarks, target_rows  # benchmarks/ (on the path: conftest)
+from synthetic import paragraph_slots, read_templates, write_corpus
 
 
 def test_synthetic_reports_keep_a_real_reports_shape(provinces, tmp_path):
@@ -37,7 +32,6 @@ def test_synthetic_reports_keep_a_real_reports_shape(provinces, tmp_path):
 def test_the_workflow_reads_a_synthetic_corpus_and_its_manifest(provinces, tmp_path):
     corpus = tmp_path / "corpus"
     write_corpus(33, corpus, provinces)
-    (tmp_path / "project").mkdir()
     workdir = copy_project(tmp_path / "project")
     set_config(workdir, inputs=[str(corpus / "*.txt")], manifest=str(corpus / "manifest.csv"))
     run_snakemake(workdir, "results/corpus/reports.csv")
