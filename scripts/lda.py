@@ -171,16 +171,23 @@ def main_prepare(snakemake) -> None:
     )
 
 
+def corpus_stream(corpus_dir, name: str = "corpus.mm"):
+    """A streamed bag-of-words corpus of lda_prepare: corpus.mm (every used document) or
+    train.mm (the training sample)."""
+    from gensim.corpora import MmCorpus
+
+    return MmCorpus(str(Path(corpus_dir) / name))
+
+
 def load_prepared(corpus_dir: str, corpus: str = "corpus.mm"):
-    """The dictionary, a streamed corpus (corpus.mm: every used document; train.mm: the training
-    sample) and the evaluation sample's token lists."""
-    from gensim.corpora import Dictionary, MmCorpus
+    """The dictionary, a streamed corpus (see `corpus_stream`) and the evaluation sample's token
+    lists."""
+    from gensim.corpora import Dictionary
 
     corpus_dir = Path(corpus_dir)
     dictionary = Dictionary.load_from_text(str(corpus_dir / "dictionary.txt"))
-    stream = MmCorpus(str(corpus_dir / corpus))
     texts = read_jsonl(corpus_dir / "texts.jsonl")
-    return dictionary, stream, texts
+    return dictionary, corpus_stream(corpus_dir, corpus), texts
 
 
 # --- sweep ---------------------------------------------------------------------------------------
@@ -566,8 +573,9 @@ def main_sweep(snakemake) -> None:
     settings = dict(snakemake.params.settings)
     ks = [int(k) for k in snakemake.params.ks]
     dictionary, train_corpus, texts = load_prepared(snakemake.input.corpus, "train.mm")
-    documents = sum(row["used"] == "yes" for row in read_csv(snakemake.input.documents))
-    share = term_shares(load_prepared(snakemake.input.corpus)[1], len(dictionary))
+    samples = json.loads((Path(snakemake.input.corpus) / "samples.json").read_text("utf-8"))
+    documents = samples["documents"]
+    share = term_shares(corpus_stream(snakemake.input.corpus), len(dictionary))
     log.info(
         "K %s x seeds %s on %d of %d documents, %d passes, %d process(es); judged on %d",
         ks,
@@ -679,7 +687,7 @@ def chosen_document_topics(
     from gensim.models import LdaModel
 
     model = LdaModel.load(str(Path(model_dir) / "lda.gensim"))
-    corpus = load_prepared(corpus_dir)[1]
+    corpus = corpus_stream(corpus_dir)
     documents = [row for row in read_csv(documents_csv) if row["used"] == "yes"]
     regions = {r["report_id"]: r["region"] for r in read_csv(reports_csv)}
     theta = np.vstack(_single_threaded(lambda: list(document_topics(model, corpus, chunksize))))

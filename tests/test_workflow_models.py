@@ -90,10 +90,10 @@ def test_the_parallel_sweep_gives_the_serial_results(seed_run):
 
 def test_topic_shares_in_worker_processes_are_the_serial_ones(seed_run):
     from gensim.models import LdaModel
-    from lda import document_topics, load_prepared
+    from lda import corpus_stream, document_topics
 
     lda = seed_run / "results" / "lda"
-    corpus = load_prepared(str(lda / "corpus"))[1]
+    corpus = corpus_stream(lda / "corpus")
     vectors = {}
     for processes in (1, 2):
         model = LdaModel.load(str(lda / "chosen" / "model" / "lda.gensim"))

@@ -58,7 +58,6 @@ rule lda_prepare:
 rule lda_sweep:
     input:
         corpus=rules.lda_prepare.output.corpus,
-        documents=rules.lda_prepare.output.documents,
     output:
         models=directory(expand("results/lda/k{k}/model", k=LDA_KS)),
         topics=expand("results/lda/k{k}/topics.csv", k=LDA_KS),
