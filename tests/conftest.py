@@ -15,10 +15,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from project_copy import copy_project  # noqa: E402,F401  (the tests' fresh copies)
 
+# The shipped parameters (config/config.yaml).
+SHIPPED_CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+
 
 @pytest.fixture(scope="session")
 def config():
-    return yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    return SHIPPED_CONFIG
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ import figures
 import numpy as np
 import plotting
 import pytest
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, SHIPPED_CONFIG
 from gwr_common import write_csv
 from plotting import cjk_font_path, save_figure, setup_matplotlib
 
@@ -36,15 +36,7 @@ FIGURE_DEFAULTS = {
     "regions": [],
     "optimal_order_max": 1000,
 }
-TFIDF = {
-    "top_n": 30,
-    "parts": ["review", "plans"],
-    "sublinear_tf": True,
-    "smooth_idf": True,
-    "norm": "l2",
-    "min_df": 1,
-    "max_df": 1.0,
-}
+TFIDF = SHIPPED_CONFIG["tfidf"]
 TOPICS = 8
 SCREEN_DPI = 72
 

@@ -13,18 +13,10 @@ import re
 import numpy as np
 import pytest
 import similarity
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, SHIPPED_CONFIG
 from gwr_common import csv_text
 
-TFIDF = {
-    "top_n": 30,
-    "parts": ["review", "plans"],
-    "sublinear_tf": True,
-    "smooth_idf": True,
-    "norm": "l2",
-    "min_df": 1,
-    "max_df": 1.0,
-}
+TFIDF = SHIPPED_CONFIG["tfidf"]
 TOPICS = 8
 PSEUDO_REPORTS = 30
 SETTINGS = {"shared_terms": 8, "all_pairs_max": 60, "neighbours": 10, "min_paragraph_tokens": 5}
