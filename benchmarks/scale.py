@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import yaml  # noqa: E402
-from gwr_common import read_csv, write_csv  # noqa: E402
+from gwr.io import read_csv, write_csv  # noqa: E402
 from project_copy import copy_project  # noqa: E402
 from synthetic import PROVINCES, template_files, write_corpus  # noqa: E402
 
@@ -289,7 +289,7 @@ def target_rows(runs: list[dict], seed: dict, ratio, speedup_size: int, cores: i
 
 
 def scale_figure(runs: list[dict], cores: int, png: Path, svg: Path) -> None:
-    from plotting import MIN_DPI, save_figure, setup_matplotlib
+    from gwr.plotting import MIN_DPI, save_figure, setup_matplotlib
 
     setup_matplotlib(MIN_DPI)
     import matplotlib.pyplot as plt

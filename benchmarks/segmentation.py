@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import yaml  # noqa: E402
-from build_dictionary import read_word_list  # noqa: E402
-from gwr_common import write_csv  # noqa: E402
-from jieba_setup import import_jieba, make_tokenizer  # noqa: E402
-from segment import segmenter_from_config, terms_kept_whole  # noqa: E402
-from split_reports import Settings, split_corpus  # noqa: E402
+from gwr.dictionary import read_word_list  # noqa: E402
+from gwr.io import write_csv  # noqa: E402
+from gwr.jieba_setup import import_jieba, make_tokenizer  # noqa: E402
+from gwr.segment import segmenter_from_config, terms_kept_whole  # noqa: E402
+from gwr.split import Settings, split_corpus  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "provinces-2025"
 

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import yaml  # noqa: E402
-from build_dictionary import read_word_list  # noqa: E402
-from gwr_common import read_csv, read_jsonl, write_csv  # noqa: E402
+from gwr.dictionary import read_word_list  # noqa: E402
+from gwr.io import read_csv, read_jsonl, write_csv  # noqa: E402
 
 # What such notebooks typically drop: punctuation, whitespace and a handful of function words.
 TINY_STOPWORDS = set("的了和是在等与及对为将把被中上下也都并而或其之以于")

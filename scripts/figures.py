@@ -30,9 +30,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-from gwr_common import CSV_ENCODING, read_csv, read_jsonl, setup_logging, unique_labels
-from plotting import cjk_font_path, save_figure, setup_matplotlib
-from split_reports import PARTS as REPORT_PARTS
+from gwr.io import CSV_ENCODING, read_csv, read_jsonl, setup_logging
+from gwr.names import PARTS as REPORT_PARTS
+from gwr.plotting import cjk_font_path, save_figure, setup_matplotlib
 
 # --- Layout (inches and points; not user settings) ------------------------------------------
 POINTS_PER_INCH = 72
@@ -178,8 +178,8 @@ def grid_shape(count: int, max_columns: int = GRID_MAX_COLUMNS) -> tuple[int, in
 
 
 def region_labels(rows: Sequence[Mapping]) -> list[str]:
-    """Display names of reports, the same as in the similarity tables."""
-    return unique_labels(rows)
+    """Display labels of reports (`label`, computed once at the split)."""
+    return [row["label"] for row in rows]
 
 
 def _percent(value: float) -> str:

@@ -20,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from gwr_common import (
+from gwr.io import (
     InputError,
     atomic_directory,
     atomic_path,

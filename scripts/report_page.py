@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 import yaml
-from gwr_common import read_csv, setup_logging, unique_labels, write_text
+from gwr.io import read_csv, setup_logging, write_text
 
 # (output name in the rule, caption shown under the figure)
 FIGURES = [
@@ -128,11 +128,8 @@ SHARES_CSV = "lda/chosen/report_topics.csv"
 
 
 def shown_reports(reports, shown: int) -> dict[str, str]:
-    """{report id: display label} of the first `shown` reports (corpus order), labelled as in the
-    similarity tables (regions of the same name told apart by parent and year)."""
-    labels = unique_labels(reports)
-    pairs = zip(reports[:shown], labels[:shown], strict=True)
-    return {row["report_id"]: label for row, label in pairs}
+    """{report id: display label} of the first `shown` reports (corpus order)."""
+    return {row["report_id"]: row["label"] for row in reports[:shown]}
 
 
 def section_corpus(reports, toc, sources, glossary, shown: int | None = None) -> str:
@@ -386,7 +383,7 @@ def font_face(text: str) -> str:
 
     from fontTools import subset
     from fontTools.ttLib import TTFont
-    from plotting import cjk_font_path
+    from gwr.plotting import cjk_font_path
 
     options = subset.Options()
     options.flavor = "woff"
@@ -438,7 +435,7 @@ def read_csv_head(path, count: int) -> list[dict[str, str]]:
     import csv
     import itertools
 
-    from gwr_common import CSV_ENCODING
+    from gwr.io import CSV_ENCODING
 
     with open(path, encoding=CSV_ENCODING, newline="") as handle:
         return list(itertools.islice(csv.DictReader(handle), count))

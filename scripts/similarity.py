@@ -23,14 +23,13 @@ import io
 from pathlib import Path
 
 import numpy as np
-from gwr_common import (
+from gwr.io import (
     CSV_ENCODING,
     atomic_path,
     iter_token_files,
     read_csv,
     read_jsonl,
     setup_logging,
-    unique_labels,
     write_csv,
 )
 
@@ -287,7 +286,7 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings):
     """
     matrix, terms, report_ids = tfidf
     by_id = {r["report_id"]: r for r in reports}
-    labels = unique_labels([by_id[i] for i in report_ids])
+    labels = [by_id[i]["label"] for i in report_ids]
     shares_by_id = {
         row["report_id"]: [float(v) for k, v in row.items() if k.startswith("topic_")]
         for row in shares_rows

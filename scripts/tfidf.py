@@ -9,7 +9,7 @@ that the tables are the same on every run. The report × term matrix is saved fo
 from collections import Counter
 
 import numpy as np
-from gwr_common import csv_text, iter_token_files, read_csv, setup_logging, write_npz, write_text
+from gwr.io import csv_text, iter_token_files, read_csv, setup_logging, write_npz, write_text
 
 TOP_COLUMNS = ["report_id", "region", "rank", "term", "tfidf", "count"]
 PART_COLUMNS = ["report_id", "region", "part", "rank", "term", "tfidf", "count"]

@@ -10,9 +10,9 @@
 from collections import Counter
 from pathlib import Path
 
-from build_dictionary import read_term_file
-from gwr_common import csv_text, read_csv, read_jsonl, setup_logging, write_text
-from segment import DROPPED_COLUMNS, NEW_WORD_TAG
+from gwr.dictionary import read_term_file
+from gwr.io import csv_text, read_csv, read_jsonl, setup_logging, write_text
+from gwr.segment import DROPPED_COLUMNS, NEW_WORD_TAG
 
 VOCABULARY_COLUMNS = ["term", "count", "reports", "paragraphs", "tag", "source"]
 INDEX_COLUMNS = ["report_id", "region", "tokens_file", "paragraphs", "empty_paragraphs", "tokens"]

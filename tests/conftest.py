@@ -26,7 +26,7 @@ def config():
 
 @pytest.fixture(scope="session")
 def settings(config):
-    from split_reports import Settings
+    from gwr.split import Settings
 
     return Settings.from_params(config["split"])
 

@@ -2,8 +2,8 @@
 
 import pytest
 from conftest import SEED
-from gwr_common import InputError
-from split_reports import read_manifest, report_rows, split_corpus
+from gwr.io import InputError
+from gwr.split import read_manifest, report_rows, split_corpus
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
@@ -123,7 +123,7 @@ def test_bad_manifest(tmp_path):
 def test_a_streamed_table_is_the_table_written_whole(tmp_path):
     """write_csv takes a generator and writes as it goes: the bytes of csv_text, with a BOM,
     CRLF line ends, and quoting where a value needs it."""
-    from gwr_common import csv_text, write_csv
+    from gwr.io import csv_text, write_csv
 
     header = ["region", "term", "note"]
     rows = [

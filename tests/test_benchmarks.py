@@ -2,7 +2,7 @@
 
 import pytest
 from conftest import copy_project, run_snakemake, set_config
-from gwr_common import read_csv
+from gwr.io import read_csv
 from scale import by_rule, rule_benchmarks, target_rows  # benchmarks/ (on the path: conftest)
 from synthetic import paragraph_slots, read_templates, write_corpus
 

@@ -5,8 +5,8 @@ import tomllib
 
 import pytest
 import yaml
-from config_check import ConfigError, describe_errors, expand_inputs
 from conftest import ROOT
+from gwr.config import ConfigError, describe_errors, expand_inputs
 
 SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text("utf-8"))
 

@@ -15,12 +15,12 @@ import warnings
 from pathlib import Path
 
 import figures
+import gwr.plotting as plotting
 import numpy as np
-import plotting
 import pytest
 from conftest import ROOT, SEED, SHIPPED_CONFIG
-from gwr_common import write_csv
-from plotting import cjk_font_path, save_figure, setup_matplotlib
+from gwr.io import write_csv
+from gwr.plotting import cjk_font_path, save_figure, setup_matplotlib
 
 # The `figures` section of the config, with the defaults of workflow/schemas/config.schema.yaml.
 FIGURE_DEFAULTS = {
@@ -78,7 +78,7 @@ class Corpus:
     """A split corpus with policy-term tokens, TF-IDF and topic-like shares: figure inputs."""
 
     def __init__(self, files, split_settings, tmp: Path):
-        from split_reports import match_toc, paragraph_records, report_rows, split_corpus
+        from gwr.split import match_toc, paragraph_records, report_rows, split_corpus
         from tfidf import run as run_tfidf
 
         corpus = split_corpus([str(path) for path in files], split_settings)
@@ -323,7 +323,7 @@ def _texts(fig):
 
 
 def test_loaders_read_what_the_workflow_writes(seed, tmp_path, settings):
-    from split_reports import split_corpus, write_outputs
+    from gwr.split import split_corpus, write_outputs
 
     names = ("reports", "toc", "glossary", "dropped", "sources")
     output = types.SimpleNamespace(text=str(tmp_path / "text"))
@@ -574,7 +574,7 @@ def _scrambled_ids(count: int) -> list[str]:
 def hundred(seed, tmp_path_factory):
     """The inputs of the region figures for HUNDRED reports: the seed's three, dealt out again
     and again (their real paragraphs and top terms), as 地区000 … 地区099 (ids r000 … r099)."""
-    from gwr_common import jsonl_text, read_csv
+    from gwr.io import jsonl_text, read_csv
 
     folder = tmp_path_factory.mktemp("hundred")
     (folder / "text").mkdir()

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from gwr_common import InputError
+from gwr.io import InputError
 from lda import (
     build_documents,
     choose_k,

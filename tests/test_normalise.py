@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from split_reports import (
+from gwr.split import (
     find_speaker,
     normalise_line,
     parse_date,

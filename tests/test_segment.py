@@ -4,11 +4,11 @@ import re
 from collections import Counter
 
 import pytest
-from build_dictionary import read_word_list
 from conftest import ROOT, SEED
-from jieba_setup import import_jieba
-from segment import segment_report, segmenter_from_config, terms_kept_whole
-from split_reports import paragraph_records, split_corpus
+from gwr.dictionary import read_word_list
+from gwr.jieba_setup import import_jieba
+from gwr.segment import segment_report, segmenter_from_config, terms_kept_whole
+from gwr.split import paragraph_records, split_corpus
 
 EVAL_TERMS = read_word_list([ROOT / "tests" / "data" / "policy_terms_eval.txt"])
 
@@ -147,7 +147,7 @@ def test_policy_terms_in_the_provinces(provinces, settings, config, tmp_path):
 
 
 def test_collocations_are_sought_in_whole_reports_of_a_large_corpus():
-    from build_dictionary import sample_reports
+    from gwr.dictionary import sample_reports
 
     reports = [[f"{n}号报告" * 20, "段落" * 40] for n in range(10)]  # 80 + 80 characters each
     assert sample_reports(reports, 10**6, seed=1) == reports  # a small corpus: all of it

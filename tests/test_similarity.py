@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import similarity
 from conftest import ROOT, SEED, SHIPPED_CONFIG
-from gwr_common import csv_text
+from gwr.io import csv_text
 
 TFIDF = SHIPPED_CONFIG["tfidf"]
 TOPICS = 8
@@ -83,7 +83,7 @@ def body(records: list[dict]) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def seed(settings):
-    from split_reports import paragraph_records, report_rows, split_corpus
+    from gwr.split import paragraph_records, report_rows, split_corpus
 
     corpus = split_corpus([str(SEED)], settings)
     paragraphs = {r.report_id: body(paragraph_records(r)) for r in corpus.reports}

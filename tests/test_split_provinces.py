@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 from conftest import PROVINCES
-from split_reports import report_rows, split_corpus
+from gwr.split import report_rows, split_corpus
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from conftest import SEED
-from split_reports import (
+from gwr.split import (
     Settings,
     decode_bytes,
     match_toc,

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from conftest import SEED, copy_project, planned_jobs, run_snakemake, set_config
-from gwr_common import read_csv
+from gwr.io import read_csv
 
 pytestmark = [pytest.mark.trust, pytest.mark.workflow]
 

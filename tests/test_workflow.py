@@ -5,7 +5,7 @@ import json
 import pytest
 import yaml
 from conftest import SEED, copy_project, run_snakemake, set_config
-from gwr_common import read_csv
+from gwr.io import read_csv
 
 pytestmark = pytest.mark.workflow
 

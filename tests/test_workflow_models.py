@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import yaml
 from conftest import ROOT, copy_project, planned_jobs, run_snakemake, set_config
-from gwr_common import read_csv
+from gwr.io import read_csv
 
 pytestmark = pytest.mark.workflow
 

@@ -5,7 +5,7 @@ import json
 import pytest
 import yaml
 from conftest import copy_project, planned_jobs, run_snakemake
-from gwr_common import read_csv
+from gwr.io import read_csv
 
 pytestmark = pytest.mark.workflow
 

@@ -12,8 +12,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from snakemake.utils import validate
-from config_check import check_config, check_manifest, expand_inputs
-from gwr_common import read_csv
+from gwr.config import check_config, check_manifest, expand_inputs
+from gwr.io import read_csv
+from gwr.provenance import code_version
 
 SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 
@@ -28,6 +29,16 @@ check_manifest(config["manifest"])
 def manifest_input(wildcards):
     """The manifest, if the config names one (its edits then rerun the split)."""
     return [config["manifest"]] if config["manifest"] else []
+
+
+SCRIPTS = Path(workflow.basedir) / "scripts"
+
+
+def code(script):
+    """Param `code` of a rule: a hash of the `gwr` modules its script imports, so that an edit
+    of a shared module reruns the rules that use it (Snakemake tracks only the script).
+    """
+    return code_version(SCRIPTS / script)
 
 
 # jieba's dictionary cache: project-local, not a file shared by everyone in /tmp.
@@ -101,57 +112,8 @@ def segment_settings(wildcards):
     return settings("segment", exclude=JOB_KEYS)
 
 
-# Which `lda` keys each LDA step reads: a change reruns that step and what follows, no more.
-LDA_PREPARE_KEYS = (
-    "unit",
-    "no_below",
-    "no_above",
-    "keep_n",
-    "min_doc_tokens",
-    "training_budget",
-    "evaluation_documents",
-    "sample_seed",
-)
-LDA_CHOOSE_KEYS = ("k_choice", "min_topic_diversity", "min_stability", "chunksize")
-# The numbers of topics of the sweep (its outputs: one folder per K).
-LDA_KS = sorted(set(config["lda"]["k"]))
-
-
-def tfidf_settings(wildcards):
-    return settings("tfidf")
-
-
-def lda_prepare_settings(wildcards):
-    return {key: config["lda"][key] for key in LDA_PREPARE_KEYS}
-
-
-def lda_sweep_settings(wildcards):
-    """Training and description of the models (and the training budget, which sets the passes);
-    not the K list (a param of its own), not how K is chosen, not the number of processes.
-    """
-    prepare_only = (
-        "no_below",
-        "no_above",
-        "keep_n",
-        "min_doc_tokens",
-        "evaluation_documents",
-    )
-    choose_only = tuple(key for key in LDA_CHOOSE_KEYS if key != "chunksize")
-    return settings(
-        "lda", exclude=("k", "threads", "sample_seed", *prepare_only, *choose_only)
-    )
-
-
-def lda_choose_settings(wildcards):
-    return {key: config["lda"][key] for key in LDA_CHOOSE_KEYS}
-
-
 def similarity_settings(wildcards):
     return settings("similarity")
-
-
-def figure_settings(wildcards):
-    return settings("figures")
 
 
 def report_settings(wildcards):

@@ -38,6 +38,7 @@ checkpoint split_reports:
         mem_mb=2000,
         runtime=20,
     params:
+        code=code("split_reports.py"),
         settings=split_settings,
     script:
         "../../scripts/split_reports.py"

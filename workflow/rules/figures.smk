@@ -2,6 +2,10 @@
 # figures name at most figures.max_regions of them (see scripts/figures.py).
 
 
+def figure_settings(wildcards):
+    return settings("figures")
+
+
 rule fig_corpus:
     input:
         reports=rules.split_reports.output.reports,
@@ -24,6 +28,7 @@ rule fig_corpus:
         mem_mb=600,
         runtime=10,
     params:
+        code=code("figures.py"),
         settings=figure_settings,
     script:
         "../../scripts/figures.py"
@@ -50,6 +55,7 @@ rule fig_top_terms:
         mem_mb=600,
         runtime=10,
     params:
+        code=code("figures.py"),
         settings=figure_settings,
     script:
         "../../scripts/figures.py"
@@ -76,6 +82,7 @@ rule fig_wordclouds:
         mem_mb=600,
         runtime=10,
     params:
+        code=code("figures.py"),
         settings=figure_settings,
     script:
         "../../scripts/figures.py"
@@ -102,6 +109,7 @@ rule fig_model_selection:
         mem_mb=600,
         runtime=10,
     params:
+        code=code("figures.py"),
         settings=figure_settings,
     script:
         "../../scripts/figures.py"
@@ -128,6 +136,7 @@ rule fig_topics:
         mem_mb=600,
         runtime=10,
     params:
+        code=code("figures.py"),
         settings=figure_settings,
     script:
         "../../scripts/figures.py"
@@ -154,6 +163,7 @@ rule fig_region_topics:
         mem_mb=600,
         runtime=10,
     params:
+        code=code("figures.py"),
         settings=figure_settings,
     script:
         "../../scripts/figures.py"
@@ -181,6 +191,7 @@ rule fig_parts_topics:
         mem_mb=600,
         runtime=10,
     params:
+        code=code("figures.py"),
         settings=figure_settings,
     script:
         "../../scripts/figures.py"
@@ -208,6 +219,7 @@ rule fig_dendrograms:
         mem_mb=600,
         runtime=10,
     params:
+        code=code("figures.py"),
         settings=figure_settings,
     script:
         "../../scripts/figures.py"
@@ -247,6 +259,7 @@ rule fig_similarity:
         mem_mb=600,
         runtime=10,
     params:
+        code=code("figures.py"),
         settings=figure_settings,
     script:
         "../../scripts/figures.py"

@@ -37,6 +37,7 @@ rule report_page:
         mem_mb=1000,
         runtime=10,
     params:
+        code=code("report_page.py"),
         config=report_config,
         settings=report_settings,
     script:

@@ -24,6 +24,7 @@ rule build_dictionary:
         mem_mb=2000,
         runtime=20,
     params:
+        code=code("build_dictionary.py"),
         settings=dictionary_settings,
         parts=lookup(dpath="segment/parts", within=config),
         jieba_cache=JIEBA_CACHE,
@@ -52,6 +53,7 @@ rule segment:
         mem_mb=1000,
         runtime=15,
     params:
+        code=code("segment.py"),
         reports=shard_reports,
         settings=segment_settings,
         jieba_cache=JIEBA_CACHE,
@@ -86,5 +88,7 @@ rule vocabulary:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        code=code("vocabulary.py"),
     script:
         "../../scripts/vocabulary.py"

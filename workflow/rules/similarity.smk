@@ -39,6 +39,7 @@ rule similarity:
         mem_mb=2000,
         runtime=20,
     params:
+        code=code("similarity.py"),
         settings=similarity_settings,
     script:
         "../../scripts/similarity.py"

@@ -115,31 +115,6 @@ def write_json(target: str | os.PathLike, data) -> None:
     write_text(target, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
-def unique_labels(rows) -> list[str]:
-    """Display names of reports, unique: the region, else parent + region, else + year, else +
-    report id. Rows lacking parent or year skip those steps."""
-    from collections import Counter
-
-    def options(row) -> list[str]:
-        name = f"{row.get('parent', '')}{row['region']}"
-        return [
-            row["region"],
-            name,
-            f"{name}{row.get('year', '')}",
-            f"{name}{row.get('year', '')} ({row['report_id']})",
-        ]
-
-    counts = [Counter(options(row)[level] for row in rows) for level in range(4)]
-    return [
-        next(
-            option
-            for level, option in enumerate(options(row))
-            if counts[level][option] == 1 or level == 3
-        )
-        for row in rows
-    ]
-
-
 def iter_token_files(shard_dirs: Iterable[str | os.PathLike]):
     """(report_id, token records) of every report in the segmentation shards, by report_id.
 

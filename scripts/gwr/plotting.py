@@ -13,7 +13,7 @@ and SVG ids derived from a fixed salt: the same figure gives byte-identical file
 import importlib.util
 from pathlib import Path
 
-from gwr_common import atomic_path
+from gwr.io import atomic_path
 
 FONT_PACKAGE = "zhplot"
 FONT_FILE = "NotoSansSC-Regular.ttf"
