@@ -287,4 +287,3 @@ def main(snakemake) -> None:
         len(dictionary) - len(harvested),
         ", ".join(f"{source} {counts[source]}" for source in SOURCES[1:]),
     )
-

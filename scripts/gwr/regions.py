@@ -119,6 +119,7 @@ def report_labels(rows: Sequence[Mapping]) -> list[str]:
     both are needed; the report id appended as a last resort (two reports of one region and year
     cannot reach here: the split refuses them).
     """
+
     def full(row) -> str:
         return f"{row.get('parent', '')}{row['region']}"
 

@@ -314,4 +314,3 @@ def main(snakemake) -> None:
     # A byte order mark, as on every CSV table: Excel and WPS then read it as UTF-8.
     files["dropped_tokens.csv"] = "\ufeff" + csv_text(DROPPED_COLUMNS, dropped_rows(dropped))
     replace_directory(snakemake.output.shard, files)
-

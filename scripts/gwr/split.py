@@ -375,7 +375,6 @@ GLOSSARY_ENTRY = re.compile(
 )
 
 
-
 @functools.lru_cache(maxsize=64)
 def _alternatives(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or r"(?!)")
@@ -803,6 +802,7 @@ def _apply_manifest(header: Header, entry: dict) -> Header:
 
 # --- identifiers -------------------------------------------------------------------------------
 
+
 def assign_report_ids(reports: list[Report]) -> None:
     """Give each report its id; two reports of the same region and year are an error."""
     seen: dict[tuple, Report] = {}
@@ -1084,4 +1084,3 @@ def main(snakemake) -> None:
         log.error("%s", error)
         raise
     write_outputs(corpus, snakemake.output, log)
-
