@@ -32,6 +32,7 @@ from gwr.io import (
     setup_logging,
     write_csv,
 )
+from gwr.names import HIGHER_IS_CLOSER, MEASURES, TFIDF_COSINE, TOPIC_HELLINGER, TOPIC_JSD
 
 DECIMALS = 6
 # Scores of shared terms are compared at this many decimals (ties: alphabetical order).
@@ -39,16 +40,11 @@ ROUNDING = 9
 # Memory of one block of a computation (numbers held at once): bounds the peak whatever N is.
 BLOCK_VALUES = 4_000_000
 PAIR_COLUMNS = [
-    "region_a",
-    "region_b",
-    "report_a",
-    "report_b",
-    "tfidf_cosine",
-    "tfidf_cosine_rank",
-    "topic_jsd",
-    "topic_jsd_rank",
-    "topic_hellinger",
-    "topic_hellinger_rank",
+    "report_id_a",
+    "report_id_b",
+    "label_a",
+    "label_b",
+    *(column for measure in MEASURES for column in (measure, f"{measure}_rank")),
     "shared_terms",
     "paragraph_similarity",
     "paragraph_a_section",
@@ -106,7 +102,7 @@ def hellinger_matrix(shares: np.ndarray) -> np.ndarray:
 
 def matrix_rows(matrix: np.ndarray, labels: list[str]):
     """Header and rows of a matrix's table (rows a generator: never all text at once)."""
-    header = ["region", *labels]
+    header = ["label", *labels]
     cells = ",".join([f"%.{DECIMALS}f"] * len(labels))  # one format call per row: fast
     rows = ((label, cells % tuple(row.tolist())) for label, row in zip(labels, matrix, strict=True))
     return header, rows
@@ -297,15 +293,15 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings):
     shares = np.array([shares_by_id[i] for i in report_ids])
     del shares_by_id
     matrices = {
-        "tfidf_cosine": cosine_matrix(matrix),
-        "topic_jsd": jsd_matrix(shares),
-        "topic_hellinger": hellinger_matrix(shares),
+        TFIDF_COSINE: cosine_matrix(matrix),
+        TOPIC_JSD: jsd_matrix(shares),
+        TOPIC_HELLINGER: hellinger_matrix(shares),
     }
-    pairs = selected_pairs(matrices["tfidf_cosine"], settings)
+    pairs = selected_pairs(matrices[TFIDF_COSINE], settings)
     n = len(report_ids)
     at = pair_index(n, [a for a, _ in pairs], [b for _, b in pairs])
     ranks = {
-        measure: pair_ranks(values, higher_is_closer=measure == "tfidf_cosine")[at]
+        measure: pair_ranks(values, higher_is_closer=HIGHER_IS_CLOSER[measure])[at]
         for measure, values in matrices.items()
     }
     paragraphs = ParagraphIndex(token_files, settings["min_paragraph_tokens"])
@@ -326,10 +322,10 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings):
     for number, (a, b) in enumerate(pairs):
         shared = shared_terms(matrix, terms, a, b, settings["shared_terms"], everywhere)
         row = {
-            "region_a": labels[a],
-            "region_b": labels[b],
-            "report_a": report_ids[a],
-            "report_b": report_ids[b],
+            "report_id_a": report_ids[a],
+            "report_id_b": report_ids[b],
+            "label_a": labels[a],
+            "label_b": labels[b],
             "shared_terms": "、".join(shared),
         }
         for measure, values in matrices.items():
@@ -346,7 +342,7 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings):
                 paragraph_b=para_b["text"],
             )
         rows.append(row)
-    rows.sort(key=lambda r: (r["tfidf_cosine_rank"], r["report_a"], r["report_b"]))
+    rows.sort(key=lambda r: (r[f"{TFIDF_COSINE}_rank"], r["report_id_a"], r["report_id_b"]))
     return labels, matrices, rows
 
 
@@ -370,9 +366,9 @@ def main(snakemake) -> None:
         top = rows[0]
         log.info(
             "most alike by TF-IDF: %s and %s (cosine %s; shared: %s)",
-            top["region_a"],
-            top["region_b"],
-            top["tfidf_cosine"],
+            top["label_a"],
+            top["label_b"],
+            top[TFIDF_COSINE],
             top["shared_terms"],
         )
     log.info("%d regions, %d pairs listed", len(labels), len(rows))

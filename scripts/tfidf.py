@@ -9,10 +9,10 @@ that the tables are the same on every run. The report × term matrix is saved fo
 from collections import Counter
 
 import numpy as np
-from gwr.io import csv_text, iter_token_files, read_csv, setup_logging, write_npz, write_text
+from gwr.io import iter_token_files, read_csv, setup_logging, write_csv, write_npz
 
-TOP_COLUMNS = ["report_id", "region", "rank", "term", "tfidf", "count"]
-PART_COLUMNS = ["report_id", "region", "part", "rank", "term", "tfidf", "count"]
+TOP_COLUMNS = ["report_id", "label", "region", "rank", "term", "tfidf", "count"]
+PART_COLUMNS = ["report_id", "label", "region", "part", "rank", "term", "tfidf", "count"]
 DECIMALS = 6
 
 
@@ -31,7 +31,9 @@ def vectorize(documents: list[list[str]], settings: dict):
         smooth_idf=settings["smooth_idf"],
         norm=settings["norm"] or None,
         min_df=settings["min_df"],
-        max_df=settings["max_df"],
+        # A share of the documents (the schema's meaning): scikit-learn would read an integer 1
+        # as one document.
+        max_df=float(settings["max_df"]),
     )
     matrix = vectorizer.fit_transform(documents)
     return matrix.tocsr(), vectorizer.get_feature_names_out()
@@ -62,6 +64,11 @@ def top_terms(matrix, terms, documents: list[list[str]], top_n: int) -> list[lis
     return result
 
 
+def _names(reports: dict[str, dict], report_id: str) -> dict[str, str]:
+    row = reports.get(report_id, {})
+    return {"label": row.get("label", ""), "region": row.get("region", "")}
+
+
 def report_documents(token_files, parts=None):
     """(report_id, tokens) per report, or per (report, part) when `parts` is given."""
     for report_id, records in token_files:
@@ -72,13 +79,16 @@ def report_documents(token_files, parts=None):
             yield (report_id, part), [t for r in records if r["part"] == part for t in r["tokens"]]
 
 
-def run(token_files, regions: dict[str, str], settings: dict):
-    """Return (top-term rows, by-part rows, matrix, terms, report ids)."""
+def run(token_files, reports: dict[str, dict], settings: dict):
+    """Return (top-term rows, by-part rows, matrix, terms, report ids).
+
+    `reports`: the rows of reports.csv by report id (their `label` and `region` are copied).
+    """
     token_files = list(token_files)
     keys, documents = zip(*report_documents(token_files), strict=True)
     matrix, terms = vectorize(list(documents), settings)
     rows = [
-        {"report_id": report_id, "region": regions.get(report_id, ""), **cell}
+        {"report_id": report_id, **_names(reports, report_id), **cell}
         for ((report_id, _), cells) in zip(
             keys, top_terms(matrix, terms, list(documents), settings["top_n"]), strict=True
         )
@@ -95,7 +105,7 @@ def run(token_files, regions: dict[str, str], settings: dict):
         ):
             report_id, part = part_keys[i]
             part_rows.extend(
-                {"report_id": report_id, "region": regions.get(report_id, ""), "part": part, **c}
+                {"report_id": report_id, **_names(reports, report_id), "part": part, **c}
                 for c in cells
             )
     return rows, part_rows, matrix, terms, [key[0] for key in keys]
@@ -104,12 +114,12 @@ def run(token_files, regions: dict[str, str], settings: dict):
 def main(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "tfidf")
     settings = dict(snakemake.params.settings)
-    regions = {r["report_id"]: r["region"] for r in read_csv(snakemake.input.reports)}
+    reports = {r["report_id"]: r for r in read_csv(snakemake.input.reports)}
     rows, part_rows, matrix, terms, report_ids = run(
-        iter_token_files(snakemake.input.shards), regions, settings
+        iter_token_files(snakemake.input.shards), reports, settings
     )
-    write_text(snakemake.output.top_terms, csv_text(TOP_COLUMNS, rows), "utf-8-sig")
-    write_text(snakemake.output.by_part, csv_text(PART_COLUMNS, part_rows), "utf-8-sig")
+    write_csv(snakemake.output.top_terms, TOP_COLUMNS, rows)
+    write_csv(snakemake.output.by_part, PART_COLUMNS, part_rows)
     write_npz(
         snakemake.output.matrix,
         data=matrix.data,

@@ -3,16 +3,8 @@
 import re
 
 import pytest
-from gwr.split import (
-    find_speaker,
-    normalise_line,
-    parse_date,
-    parse_header,
-    region_level,
-    region_units,
-    report_id,
-    slug,
-)
+from gwr.regions import place_names, region_level, region_units, report_id, report_labels, slug
+from gwr.split import find_speaker, normalise_line, parse_date, parse_header
 
 
 @pytest.mark.parametrize(
@@ -142,3 +134,30 @@ def test_report_ids_of_hostile_names_are_safe(region):
     identifier = report_id(region, "北京市", 2024)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", identifier), identifier
     assert identifier.startswith("beijing-") and identifier.endswith("-2024")
+
+
+def row(report_id, region, parent="", year=2024):
+    return {"report_id": report_id, "region": region, "parent": parent, "year": year}
+
+
+def test_labels_are_the_shortest_unique_form():
+    # TABLES.md: the region alone when unique ...
+    assert report_labels([row("a", "东城区", "北京市"), row("b", "西城区", "北京市")]) == [
+        "东城区",
+        "西城区",
+    ]
+    # ... with the year when a region has several years ...
+    rows = [row("a", "北京市", year=2024), row("b", "北京市", year=2025), row("c", "上海市")]
+    assert report_labels(rows) == ["北京市2024", "北京市2025", "上海市"]
+    # ... with the parent when two regions share a name, and both where both are needed.
+    rows = [
+        row("a", "鼓楼区", "南京市"),
+        row("b", "鼓楼区", "福州市"),
+        row("c", "鼓楼区", "福州市", 2025),
+    ]
+    assert report_labels(rows) == ["南京市鼓楼区", "福州市鼓楼区2024", "福州市鼓楼区2025"]
+
+
+def test_place_names_know_every_suffix():
+    names = place_names([row("a", "鄂托克旗", "鄂尔多斯市"), row("b", "鄂伦春自治旗", "呼伦贝尔市")])
+    assert {"鄂托克", "鄂尔多斯", "鄂尔多斯市", "鄂伦春", "呼伦贝尔"} <= names

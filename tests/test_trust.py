@@ -20,7 +20,7 @@ DONGCHENG = [line for line in SEED_LINES[229:360] if line.strip()]  # title to c
 def dry_run_after(workdir, change) -> dict[str, int]:
     """Jobs a dry run plans after `change(workdir)`; the project is restored afterwards."""
     files = [p for p in (workdir / "config").rglob("*") if p.is_file()]
-    files += list((workdir / "scripts").glob("*.py"))
+    files += list((workdir / "scripts").rglob("*.py"))
     saved = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
     try:
         change(workdir)

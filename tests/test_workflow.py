@@ -98,6 +98,14 @@ def test_changing_a_split_parameter_reruns_the_split(seed_run, tmp_path):
         ({"inputs": ["seeds/no_such_file.txt"]}, "'seeds/no_such_file.txt' does not exist"),
         ({"inputs": ["seeds/*.docx"]}, "'seeds/*.docx' matches no file"),
         ({"manifest": "config/missing.csv"}, "config key 'manifest'"),
+        # Caught at start-up, before any work (issue: config mistakes caught late).
+        ({"split.debris_lines": ["阅读全文", "(未闭合"]}, "'split.debris_lines.1'"),
+        ({"split.encodings": ["utf-8", "gbk2"]}, "'gbk2' is not an encoding Python knows"),
+        ({"figures.cmap": "YlGnBuu"}, "did you mean 'YlGnBu'?"),
+        ({"figures.cmap_diverging": "RdBu_rr"}, "config key 'figures.cmap_diverging'"),
+        ({"lda.k_choice": 7}, "config key 'lda.k_choice': 7 is not one of lda.k"),
+        ({"segment.stopwords": ["config/stopwords/none.txt"]}, "'segment.stopwords.0'"),
+        ({"dictionary.files": ["config/dictionary/none.txt"]}, "'dictionary.files.0'"),
     ],
 )
 def test_a_bad_config_stops_the_run_naming_the_key(tmp_path, changes, expected):
@@ -106,7 +114,30 @@ def test_a_bad_config_stops_the_run_naming_the_key(tmp_path, changes, expected):
     process = run_snakemake(workdir, check=False)
     assert process.returncode != 0
     assert expected in process.stdout
+    errors = [line for line in process.stdout.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and expected in errors[0], process.stdout[-2000:]
+    assert "Traceback" not in process.stdout and 'File "' not in process.stdout
     assert not (workdir / "results").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"tfidf.min_df": 5}, "config key 'tfidf.min_df': 5 is more than the 3 report(s)"),
+        ({"tfidf.min_df": 2, "tfidf.max_df": 0.5}, "config key 'tfidf.max_df': 0.5 keeps"),
+    ],
+)
+def test_settings_impossible_for_the_corpus_stop_right_after_the_split(tmp_path, changes, expected):
+    workdir = copy_project(tmp_path)
+    set_config(workdir, **changes)
+    process = run_snakemake(workdir, check=False)
+    assert process.returncode != 0
+    errors = [line for line in process.stdout.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and expected in errors[0], process.stdout[-2000:]
+    assert "Traceback" not in process.stdout
+    # The split ran (the number of reports is known only then); nothing after it did.
+    assert (workdir / "results" / "corpus" / "reports.csv").is_file()
+    assert not (workdir / "results" / "tokens").exists()
 
 
 def test_a_failed_split_leaves_no_partial_output(tmp_path):

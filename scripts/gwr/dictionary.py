@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from gwr.io import InputError, csv_text, read_csv, read_jsonl, setup_logging, write_text
+from gwr.io import InputError, read_csv, read_jsonl, setup_logging, write_csv, write_text
 from gwr.jieba_setup import base_tags, make_tokenizer
 
 SOURCES = ("shipped", "glossary", "quoted", "collocation")
@@ -275,11 +275,7 @@ def main(snakemake) -> None:
         collocation_paragraphs=[text for paragraphs in sample for text in paragraphs],
     )
     write_text(snakemake.output.user_dict, dictionary_text(dictionary))
-    write_text(
-        snakemake.output.harvested,
-        csv_text(["term", "source", "count"], harvested),
-        encoding="utf-8-sig",
-    )
+    write_csv(snakemake.output.harvested, ["term", "source", "count"], harvested)
     counts = Counter(row["source"] for row in harvested)
     log.info(
         "dictionary: %d terms (%d shipped; harvested: %s)",

@@ -20,12 +20,11 @@ from pathlib import Path
 
 from gwr.io import (
     InputError,
-    csv_text,
     jsonl_text,
     read_csv,
     replace_directory,
     setup_logging,
-    write_text,
+    write_csv,
 )
 from gwr.regions import (
     NATIONAL_REGION,
@@ -858,7 +857,16 @@ SOURCE_COLUMNS = [
     "long_lines_cut",
 ]
 TOC_COLUMNS = ["source_file", "line", "listed_region", "page", "found", "report_id"]
-GLOSSARY_COLUMNS = ["report_id", "region", "number", "term", "definition", "source_file", "line"]
+GLOSSARY_COLUMNS = [
+    "report_id",
+    "label",
+    "region",
+    "number",
+    "term",
+    "definition",
+    "source_file",
+    "line",
+]
 DROPPED_COLUMNS = ["source_file", "line", "reason", "characters", "text"]
 
 
@@ -1014,9 +1022,11 @@ def write_outputs(corpus: Corpus, output, log=None) -> None:
         {f"{r.report_id}.jsonl": jsonl_text(paragraph_records(r)) for r in corpus.reports},
     )
     toc_rows = match_toc(corpus)
+    labels = {row["report_id"]: row["label"] for row in report_rows(corpus)}
     glossary = [
         {
             "report_id": report.report_id,
+            "label": labels[report.report_id],
             "region": report.header.region,
             **{key: entry[key] for key in ("number", "term", "definition", "line")},
             "source_file": report.source_file,
@@ -1047,7 +1057,7 @@ def write_outputs(corpus: Corpus, output, log=None) -> None:
         (output.reports, REPORT_COLUMNS, report_rows(corpus)),
     ]
     for path, header, rows in tables:
-        write_text(path, csv_text(header, rows), encoding="utf-8-sig")
+        write_csv(path, header, rows)
     if log:
         missing = [row["listed_region"] for row in toc_rows if row["found"] == "no"]
         if missing:

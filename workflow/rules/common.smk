@@ -12,18 +12,41 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from snakemake.utils import validate
-from gwr.config import check_config, check_manifest, expand_inputs
+from gwr.config import (
+    ConfigError,
+    check_config,
+    check_consistency,
+    check_for_corpus,
+    check_manifest,
+    expand_inputs,
+    load_schema,
+    type_overrides,
+)
 from gwr.io import read_csv
 from gwr.provenance import code_version
 
 SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
 
-# A readable message naming the key first, then Snakemake's own validation (fills defaults).
-check_config(config, SCHEMA)
-validate(config, str(SCHEMA))
 
-INPUT_FILES = expand_inputs(config["inputs"])
-check_manifest(config["manifest"])
+def stop(message):
+    """End the run with one line per problem, without a traceback (config mistakes)."""
+    for line in str(message).splitlines():
+        print(f"Error: {line.strip()}", file=sys.stderr)
+    sys.exit(1)
+
+
+# Values of --config typed as the schema says (Snakemake reads nested ones as strings), then a
+# readable message naming the key, then Snakemake's own validation (fills in the defaults), then
+# what one key alone cannot say. Each problem is one line, without a traceback.
+try:
+    type_overrides(config, load_schema(SCHEMA))
+    check_config(config, SCHEMA)
+    validate(config, str(SCHEMA))
+    check_consistency(config)
+    INPUT_FILES = expand_inputs(config["inputs"])
+    check_manifest(config["manifest"])
+except ConfigError as error:
+    stop(error)
 
 
 def manifest_input(wildcards):
@@ -58,6 +81,10 @@ def report_ids():
     key = (reports, Path(reports).stat().st_mtime_ns)
     if key not in _REPORT_IDS:
         _REPORT_IDS[key] = [row["report_id"] for row in read_csv(reports)]
+        # Settings impossible for this many reports stop the run here, before any model runs.
+        problems = check_for_corpus(config, len(_REPORT_IDS[key]))
+        if problems:
+            stop("\n".join(problems))
     return _REPORT_IDS[key]
 
 
