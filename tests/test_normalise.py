@@ -4,7 +4,8 @@ import re
 
 import pytest
 from gwr.regions import place_names, region_level, region_units, report_id, report_labels, slug
-from gwr.split import find_speaker, normalise_line, parse_date, parse_header
+from gwr.split import find_speaker, parse_date, parse_header
+from gwr.text import normalise_line
 
 
 @pytest.mark.parametrize(
@@ -159,5 +160,7 @@ def test_labels_are_the_shortest_unique_form():
 
 
 def test_place_names_know_every_suffix():
-    names = place_names([row("a", "鄂托克旗", "鄂尔多斯市"), row("b", "鄂伦春自治旗", "呼伦贝尔市")])
+    names = place_names(
+        [row("a", "鄂托克旗", "鄂尔多斯市"), row("b", "鄂伦春自治旗", "呼伦贝尔市")]
+    )
     assert {"鄂托克", "鄂尔多斯", "鄂尔多斯市", "鄂伦春", "呼伦贝尔"} <= names

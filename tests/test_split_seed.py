@@ -4,14 +4,8 @@ import re
 
 import pytest
 from conftest import SEED
-from gwr.split import (
-    Settings,
-    decode_bytes,
-    match_toc,
-    paragraph_records,
-    split_corpus,
-    split_lines,
-)
+from gwr.split import Settings, match_toc, paragraph_records, split_corpus
+from gwr.text import decode_bytes, split_lines
 
 
 @pytest.fixture(scope="module")

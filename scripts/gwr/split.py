@@ -14,7 +14,6 @@ import dataclasses
 import functools
 import hashlib
 import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from gwr.io import (
     write_csv,
 )
 from gwr.regions import (
+    CJK,
     NATIONAL_REGION,
     is_region_name,
     region_level,
@@ -34,224 +34,13 @@ from gwr.regions import (
     report_id,
     report_labels,
 )
-
-# --- text normalisation ------------------------------------------------------------------------
-
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
-_LETTER_SPACED = re.compile(rf"(?:[{CJK}] )+[{CJK}]")
-_LEADING_DASHES = re.compile(r"^[-－—–―]{2,}")
-# ASCII punctuation that Chinese text writes full-width, except where it belongs to a number:
-# a thousands separator (1,000), a clock time (07:03) or a ratio between digits.
-_ASCII_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
-_ASCII_PUNCT = re.compile(r"[,:;!?()]")
-_FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ％＋]")
-_FULLWIDTH_POINT = re.compile(r"(?<=[0-9])．(?=[0-9])")
-
-
-def _to_full_width(match: re.Match) -> str:
-    char, text, at = match.group(), match.string, match.start()
-    before = text[at - 1] if at else ""
-    after = text[at + 1] if at + 1 < len(text) else ""
-    if (
-        char in ",:"
-        and before.isascii()
-        and before.isdigit()
-        and after.isascii()
-        and after.isdigit()
-    ):
-        return char
-    return _ASCII_TO_FULL[char]
-
-
-def normalise_line(line: str) -> str:
-    """Normalise one source line (see README, "Text normalisation").
-
-    - every kind of space (non-breaking, ideographic U+3000, tabs) becomes one ASCII space, and
-      leading/trailing space (the reports' full-width indentation) is removed; zero-width
-      characters are removed;
-    - full-width digits, Latin letters, ％ and ＋ become ASCII (１２％ -> 12%), and a full-width
-      point between digits becomes '.', so that numbers are written one way;
-    - ASCII , : ; ! ? ( ) become full-width (the seed uses ASCII commas), except a comma or colon
-      between two digits (1,000 or 07:03);
-    - a letter-spaced line such as "政 府 工 作 报 告" is closed up;
-    - two or more leading dashes (---- or ——) become "——".
-    """
-    line = _ZERO_WIDTH.sub("", line)
-    line = _SPACES.sub(" ", line).strip()
-    line = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), line)
-    line = _FULLWIDTH_POINT.sub(".", line)
-    line = _ASCII_PUNCT.sub(_to_full_width, line)
-    if _LETTER_SPACED.fullmatch(line):
-        line = line.replace(" ", "")
-    return _LEADING_DASHES.sub("——", line)
-
-
-# --- decoding ----------------------------------------------------------------------------------
-
-_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def decode_bytes(data: bytes, source: str, encodings: Sequence[str]) -> tuple[str, str]:
-    """Decode a source file; return (text, what was detected). Raise InputError if it is no text."""
-    if not data.strip():
-        raise InputError(f"{source}: the file is empty. Remove it from `inputs` in the config.")
-    for bom, codec in _UTF16_BOMS.items():
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(codec), f"{codec} with BOM"
-            except UnicodeDecodeError as error:
-                raise InputError(
-                    f"{source}: starts with a UTF-16 byte order mark but cannot be read as "
-                    f"{codec} ({error.reason} at byte {error.start}). Convert it to UTF-8."
-                ) from None
-    if b"\x00" in data[:65536]:
-        raise InputError(
-            f"{source}: this is a binary file (it contains NUL bytes), not a text. "
-            "Convert it to plain text (UTF-8) or remove it from `inputs`."
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, detected = data[3:].decode("utf-8", errors="strict"), "utf-8 with BOM"
-    else:
-        text, detected = None, ""
-        for codec in encodings:
-            try:
-                text, detected = data.decode(codec), codec
-                break
-            except (UnicodeDecodeError, LookupError):
-                continue
-        if text is None:
-            raise InputError(
-                f"{source}: cannot be read as any of the encodings {list(encodings)}. "
-                "Convert it to UTF-8 or add its encoding to `split.encodings` in the config."
-            )
-    controls = len(_CONTROL.findall(text))
-    if controls > max(1, len(text) // 1000):
-        raise InputError(
-            f"{source}: {controls} control characters in {len(text)}: this looks like a binary "
-            "file, not a text. Convert it to plain text (UTF-8) or remove it from `inputs`."
-        )
-    return text, detected
-
-
-_HTML = re.compile(r"<(?:!doctype\s+html|html|body|head|p|div|br)\b", re.IGNORECASE)
-_BLOCK_TAGS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "section",
-    "article",
-    "title",
-    "table",
-    "ul",
-    "ol",
-    "blockquote",
-    "header",
-    "footer",
-    "pre",
-    "hr",
-}
-_SKIPPED_TAGS = {"script", "style", "noscript", "template"}
-
-
-def looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:2000]
-    return head.startswith("<") and bool(_HTML.search(head))
-
-
-def html_to_text(text: str) -> str:
-    """The text of an HTML page: one line per block element, scripts and styles left out."""
-    from html.parser import HTMLParser
-
-    class Extractor(HTMLParser):
-        def __init__(self):
-            super().__init__(convert_charrefs=True)
-            self.parts: list[str] = []
-            self.skipping = 0
-
-        def handle_starttag(self, tag, attrs):
-            if tag in _SKIPPED_TAGS:
-                self.skipping += 1
-            elif tag in _BLOCK_TAGS:
-                self.parts.append("\n")
-
-        def handle_endtag(self, tag):
-            if tag in _SKIPPED_TAGS:
-                self.skipping = max(0, self.skipping - 1)
-            elif tag in _BLOCK_TAGS:
-                self.parts.append("\n")
-
-        def handle_data(self, data):
-            if not self.skipping:
-                self.parts.append(data.replace("\n", " "))
-
-    extractor = Extractor()
-    extractor.feed(text)
-    extractor.close()
-    lines = (line.strip() for line in "".join(extractor.parts).split("\n"))
-    return "\n".join(line for line in lines if line) + "\n"
-
-
-def split_lines(text: str) -> list[str]:
-    """Split on LF, CRLF or CR (line numbers as an editor shows them), without line ends."""
-    lines = re.split(r"\r\n|\r|\n", text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-_BREAK = re.compile(
-    r"(?=各位代表[:：!！，,])"
-    r"|(?<=[。！!；;])(?=[一二三四五六七八九十]{1,3}、)"
-    r"|(?<=[。！!；;])(?=[（(][一二三四五六七八九十]{1,3}[）)])"
+from gwr.text import (
+    decode_bytes,
+    html_to_text,
+    looks_like_html,
+    normalise_line,
+    source_lines,
 )
-_LEADING_TITLE = re.compile(r"^\s*(?:\d{4}年)?[^，。,\s]{0,20}?政\s?府\s?工\s?作\s?报\s?告")
-
-
-def break_line(line: str, max_chars: int) -> list[str]:
-    """Pieces of a line too long to be one paragraph (its paragraph breaks were lost).
-
-    The line is cut before each 各位代表, before numbered headings that follow a sentence end, after
-    a title at its start, and, where a piece is still too long, after the last full stop that
-    keeps it under `max_chars`. Nothing is removed: the pieces join up to the line.
-    """
-    title = _LEADING_TITLE.match(line)
-    head, rest = (line[: title.end()], line[title.end() :]) if title else ("", line)
-    pieces = [head] if head else []
-    for piece in _BREAK.split(rest):
-        while len(piece) > max_chars:
-            cut = piece.rfind("。", 0, max_chars) + 1 or max_chars
-            pieces.append(piece[:cut])
-            piece = piece[cut:]
-        if piece:
-            pieces.append(piece)
-    return pieces
-
-
-def source_lines(text: str, max_chars: int) -> tuple[list[str], list[int], list[int]]:
-    """(lines, their 1-based line numbers, numbers of the lines that had to be broken).
-
-    A line longer than `max_chars` is broken into several pieces that keep its line number.
-    """
-    pieces, numbers, broken = [], [], []
-    for number, line in enumerate(split_lines(text), start=1):
-        parts = [line] if len(line) <= max_chars else break_line(line, max_chars)
-        if len(parts) > 1:
-            broken.append(number)
-        pieces.extend(parts)
-        numbers.extend([number] * len(parts))
-    return pieces, numbers, broken
-
 
 # --- header fields -----------------------------------------------------------------------------
 
