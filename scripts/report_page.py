@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 from gwr.io import read_csv, setup_logging, write_text
+from gwr.names import PART_NAMES
 
 # (output name in the rule, caption shown under the figure)
 FIGURES = [
@@ -31,10 +32,19 @@ FIGURES = [
     ("fig_model_selection", "主题数 K 的选择：各指标随 K 的变化，竖线为所选 K。Choosing K."),
     ("fig_topics", "所选模型各主题的高权重词。The top terms of each topic."),
     ("fig_region_topics", "各地区的主题占比（每行合计为 1）。Topic shares per region."),
-    ("fig_parts_topics", "回顾（上年工作）与安排（今年任务）的主题占比对比。Review vs plans."),
-    ("fig_similarity_tfidf", "地区间 TF-IDF 余弦相似度（越高越相似）。TF-IDF cosine similarity."),
-    ("fig_similarity_jsd", "地区间主题分布的 Jensen–Shannon 距离（越低越相似）。Topic JSD."),
-    ("fig_similarity_hellinger", "地区间主题分布的 Hellinger 距离（越低越相似）。Topic Hellinger."),
+    (
+        "fig_parts_topics",
+        "所比较各部分（tfidf.parts，默认回顾与安排）的主题占比及其变化。Topic shares by part.",
+    ),
+    (
+        "fig_similarity_tfidf_cosine",
+        "地区间 TF-IDF 余弦相似度（越高越相似）。TF-IDF cosine similarity.",
+    ),
+    ("fig_similarity_topic_jsd", "地区间主题分布的 Jensen–Shannon 距离（越低越相似）。Topic JSD."),
+    (
+        "fig_similarity_topic_hellinger",
+        "地区间主题分布的 Hellinger 距离（越低越相似）。Topic Hellinger.",
+    ),
     ("fig_dendrograms", "按三种距离的层次聚类。Hierarchical clustering on each distance."),
 ]
 
@@ -212,7 +222,7 @@ def section_keywords(
 
     def label(row) -> str | None:
         if regions is None:
-            return row["region"] or row["report_id"]
+            return row["label"] or row["report_id"]
         return regions.get(row["report_id"])
 
     by_report: dict[str, list[dict]] = {}
@@ -226,7 +236,8 @@ def section_keywords(
     for row in by_part:
         if (name := label(row)) is not None:
             parts_rows.setdefault((name, row["part"]), []).append(row["term"])
-    part_names = {"review": "回顾 review", "plans": "安排 plans"}
+    compared = list(dict.fromkeys(part for _, part in parts_rows))
+    compared_names = " / ".join(PART_NAMES.get(part, part) for part in compared)
     note = shown_note(len(rows), total, REGIONS, TOP_TERMS_CSV) if regions is not None else ""
     return "\n".join(
         part
@@ -236,11 +247,11 @@ def section_keywords(
             "Terms ranked by how much more a report uses them than the others do.</p>",
             table(["地区 region", f"前 {shown} 个关键词 top terms"], rows),
             note,
-            "<h3>回顾与安排 Review of the past year vs plans for this year</h3>",
+            f"<h3>分部分 By part: {esc(compared_names)}</h3>" if compared else "",
             table(
                 ["地区 region", "部分 part", "关键词 top terms"],
                 [
-                    [region, part_names.get(part, part), "、".join(terms[:shown])]
+                    [region, PART_NAMES.get(part, part), "、".join(terms[:shown])]
                     for (region, part), terms in parts_rows.items()
                 ],
             ),
@@ -273,7 +284,7 @@ def section_topics(
         "chosen",
     ]
     shares = [
-        (row["region"] if regions is None else regions[row["report_id"]], row)
+        (row["label"] if regions is None else regions[row["report_id"]], row)
         for row in report_topics
         if regions is None or row["report_id"] in regions
     ]
@@ -316,7 +327,7 @@ def section_topics(
 def section_similarity(pairs, shown: int) -> str:
     rows = [
         [
-            f"{p['region_a']} — {p['region_b']}",
+            f"{p['label_a']} — {p['label_b']}",
             f"{float(p['tfidf_cosine']):.3f} (#{p['tfidf_cosine_rank']})",
             f"{float(p['topic_jsd']):.3f} (#{p['topic_jsd_rank']})",
             p["shared_terms"],

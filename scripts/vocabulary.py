@@ -10,12 +10,21 @@
 from collections import Counter
 from pathlib import Path
 
-from gwr.dictionary import read_term_file
-from gwr.io import csv_text, read_csv, read_jsonl, setup_logging, write_text
-from gwr.segment import DROPPED_COLUMNS, NEW_WORD_TAG
+from gwr.io import read_csv, read_jsonl, setup_logging, write_csv
+from gwr.names import DROPPED_TOKEN_COLUMNS as DROPPED_COLUMNS
+from gwr.names import NEW_WORD_TAG
+from gwr.wordlists import read_term_file
 
 VOCABULARY_COLUMNS = ["term", "count", "reports", "paragraphs", "tag", "source"]
-INDEX_COLUMNS = ["report_id", "region", "tokens_file", "paragraphs", "empty_paragraphs", "tokens"]
+INDEX_COLUMNS = [
+    "report_id",
+    "label",
+    "region",
+    "tokens_file",
+    "paragraphs",
+    "empty_paragraphs",
+    "tokens",
+]
 
 
 def gather(shard_dirs, reports, user_dict_terms, harvested):
@@ -41,6 +50,7 @@ def gather(shard_dirs, reports, user_dict_terms, harvested):
             index.append(
                 {
                     "report_id": path.stem,
+                    "label": by_id.get(path.stem, {}).get("label", ""),
                     "region": by_id.get(path.stem, {}).get("region", ""),
                     "tokens_file": path.as_posix(),
                     "paragraphs": len(records),
@@ -91,9 +101,9 @@ def main(snakemake) -> None:
         user_dict_terms,
         read_csv(snakemake.input.harvested),
     )
-    write_text(snakemake.output.vocabulary, csv_text(VOCABULARY_COLUMNS, vocabulary), "utf-8-sig")
-    write_text(snakemake.output.dropped, csv_text(DROPPED_COLUMNS, dropped), "utf-8-sig")
-    write_text(snakemake.output.index, csv_text(INDEX_COLUMNS, index), "utf-8-sig")
+    write_csv(snakemake.output.vocabulary, VOCABULARY_COLUMNS, vocabulary)
+    write_csv(snakemake.output.dropped, DROPPED_COLUMNS, dropped)
+    write_csv(snakemake.output.index, INDEX_COLUMNS, index)
     empty = [row["report_id"] for row in index if row["tokens"] == 0]
     if empty:
         log.warning("reports with no tokens after filtering: %s", ", ".join(empty))
@@ -105,5 +115,9 @@ def main(snakemake) -> None:
     )
 
 
-if __name__ == "__main__" and "snakemake" in globals():
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/vocabulary.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("vocabulary")
     main(snakemake)  # noqa: F821

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from gwr.regions import place_names, region_level, region_units, report_id, report_labels, slug
-from gwr.split import find_speaker, parse_date, parse_header
+from gwr.header import find_speaker, parse_date, parse_header
 from gwr.text import normalise_line
 
 

@@ -19,43 +19,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from gwr.io import InputError, read_csv, read_jsonl, setup_logging, write_csv, write_text
+from gwr.io import read_csv, read_jsonl, setup_logging, write_csv, write_text
 from gwr.jieba_setup import base_tags, make_tokenizer
+from gwr.wordlists import read_term_file, read_word_list  # noqa: F401  (re-exported)
 
 SOURCES = ("shipped", "glossary", "quoted", "collocation")
-_USER_DICT_LINE = re.compile(r"^(?P<term>.+?)(?: (?P<freq>\d+))?(?: (?P<tag>[a-z]+))?$")
 _QUOTED = re.compile(r"“([^“”]+)”")
 _SPLIT_TERM = re.compile(r"[“”‘’\"'「」『』《》〈〉（）()【】\[\]、，。：；！？,;:!?\s]+")
 _NUMERIC = re.compile(r"^[\d.,%+\-—–~～/]+[年月日号个项万亿千百元倍]?$")
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-
-
-def read_term_file(path: str) -> list[tuple[str, int | None, str | None]]:
-    """Terms of a dictionary file: `term [freq] [tag]` per line; `#` starts a comment line."""
-    terms = []
-    with open(path, encoding="utf-8-sig") as handle:
-        for number, raw in enumerate(handle, start=1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            match = _USER_DICT_LINE.match(line)
-            if not match:
-                raise InputError(f"{path} line {number}: not `term [freq] [tag]`: {line!r}")
-            freq = int(match.group("freq")) if match.group("freq") else None
-            terms.append((match.group("term"), freq, match.group("tag")))
-    return terms
-
-
-def read_word_list(paths: Iterable[str]) -> set[str]:
-    """Words of one-per-line lists (stopwords); `#` starts a comment line."""
-    words: set[str] = set()
-    for path in paths:
-        with open(path, encoding="utf-8-sig") as handle:
-            for raw in handle:
-                word = raw.strip()
-                if word and not word.startswith("#"):
-                    words.add(word)
-    return words
 
 
 def is_candidate(term: str, min_chars: int, max_chars: int, stopwords: set[str]) -> bool:

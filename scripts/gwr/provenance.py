@@ -14,11 +14,32 @@ from pathlib import Path
 PACKAGE = "gwr"
 
 
+def _is_main_block(node) -> bool:
+    """`if __name__ == "__main__":`: what runs only when a script runs alone (gwr.mock)."""
+    test = node.test if isinstance(node, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
+
+
+def _nodes(tree):
+    """Every node of `tree` except those of its `if __name__ == "__main__":` blocks."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo.extend(child for child in ast.iter_child_nodes(node) if not _is_main_block(child))
+
+
 def _imported_modules(path: Path) -> set[str]:
-    """Names of the `gwr` modules a Python file imports (gwr.io, gwr.split …)."""
+    """Names of the `gwr` modules a Python file imports (gwr.io, gwr.split …), leaving out the
+    imports of its `__main__` block (the mock that runs a script alone is not part of a step)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _nodes(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

@@ -11,12 +11,12 @@ The pure functions here are called by the tests; `main` is the thin entry for Sn
 """
 
 import dataclasses
-import functools
 import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from gwr.header import Header, _is_title, parse_header
 from gwr.io import (
     InputError,
     jsonl_text,
@@ -26,13 +26,19 @@ from gwr.io import (
     write_csv,
 )
 from gwr.regions import (
-    CJK,
-    NATIONAL_REGION,
-    is_region_name,
     region_level,
     region_units,
     report_id,
     report_labels,
+)
+from gwr.structure import (
+    OPENING,
+    TOC_LINE,
+    Paragraph,
+    Settings,
+    _appendix_paragraphs,
+    assign_parts,
+    parse_glossary,
 )
 from gwr.text import (
     decode_bytes,
@@ -41,175 +47,6 @@ from gwr.text import (
     normalise_line,
     source_lines,
 )
-
-# --- header fields -----------------------------------------------------------------------------
-
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4}
-_CN_DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
-_CN_NUM = "〇零○一二三四五六七八九十"
-_DATE = re.compile(
-    rf"(\d{{4}}|[{_CN_NUM}Ｏ]{{4}}) ?年 ?(\d{{1,2}}|[{_CN_NUM}]{{1,3}}) ?月 ?"
-    rf"(\d{{1,2}}|[{_CN_NUM}]{{1,3}}) ?日"
-)
-
-
-def chinese_number(text: str) -> int:
-    """'2024' -> 2024, '二〇二四' -> 2024, '二十一' -> 21, '十' -> 10."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        value = 0
-        for char in text:
-            value = value * 10 + _CN_DIGITS[char]
-        return value
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-
-
-def parse_date(text: str) -> str | None:
-    """The first date in `text` as ISO yyyy-mm-dd, or None."""
-    match = _DATE.search(text)
-    if not match:
-        return None
-    year, month, day = (chinese_number(group) for group in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-_SESSION = re.compile(
-    r"在(?P<region>[^在，。、]{2,24}?)(?:第[一二三四五六七八九十百\d]{1,4}届)?人民代表大会"
-)
-_NATIONAL_SESSION = re.compile(r"第[一二三四五六七八九十\d]{1,4}届全国人民代表大会")
-_TITLE = re.compile(r"(?:(?P<year>\d{4})年)?(?P<region>[^0-9，。：；！？]{0,20}?)政府工作报告")
-_OFFICE = r"代理省长|代理市长|代理区长|代理县长|代理主席|代省长|代市长|代区长|代县长"
-_OFFICE += r"|省长|市长|区长|县长|州长|盟长|旗长|主席|总理"
-_NAME = rf"[{CJK}]{{1,4}}(?:·[{CJK}]{{1,10}})?"
-_SPEAKER_AFTER = re.compile(rf"(?P<office>{_OFFICE})\s*(?P<name>{_NAME}?)(?=在|作|$|\s|（|，)")
-_SPEAKER_BEFORE = re.compile(rf"(?:^|(?<=[日 —]))(?P<name>{_NAME})(?P<office>{_OFFICE})在")
-_GOVERNMENT = re.compile(r"(?P<region>.{2,24}?)(?:人民政府|政府)?$")
-
-
-def find_speaker(header: Sequence[str]) -> tuple[str, str]:
-    """(speaker as '区长 周金星', the region named before the office) from the header lines."""
-    for line in header:
-        match = _SPEAKER_AFTER.search(line) or _SPEAKER_BEFORE.search(line)
-        if not match or not match.group("name"):
-            continue
-        prefix = line[: match.start()].split("在")[-1]
-        prefix = re.sub(r"^[—\d年月日 ]+", "", prefix).strip()
-        region = ""
-        if prefix:
-            government = _GOVERNMENT.fullmatch(prefix)
-            region = government.group("region") if government else ""
-            if region.endswith(("自治区人民", "人民")):
-                region = ""
-        name = re.sub(r"同志$", "", match.group("name")) or match.group("name")
-        return f"{match.group('office')} {name}", region
-    return "", ""
-
-
-@dataclasses.dataclass
-class Header:
-    region: str = ""
-    parent: str = ""
-    level: str = ""
-    year: int | None = None
-    session_date: str = ""
-    speaker: str = ""
-
-
-def parse_header(title: str, header: Sequence[str]) -> Header:
-    """Region, parent, level, year, date and speaker from a report's title and header lines."""
-    joined = "".join(line.replace(" ", "") for line in header)
-    result = Header()
-    result.session_date = parse_date(" ".join(header)) or ""
-    title_match = _TITLE.search(title.replace(" ", ""))
-    title_region = title_match.group("region") if title_match else ""
-    if title_match and title_match.group("year"):
-        result.year = int(title_match.group("year"))
-    elif result.session_date:
-        result.year = int(result.session_date[:4])
-    result.speaker, speaker_region = find_speaker(header)
-
-    full_name = ""
-    if _NATIONAL_SESSION.search(joined):
-        full_name = NATIONAL_REGION
-    else:
-        session = _SESSION.search(joined)
-        if session:
-            full_name = session.group("region")
-    # The session line gives the official full name (广西壮族自治区, not 广西); fall back to the
-    # speaker's government, then to the title.
-    candidates = [name for name in (full_name, speaker_region) if is_region_name(name)]
-    full_name = (candidates + [title_region])[0]
-    units = region_units(full_name) if full_name else [""]
-    result.region = units[-1]
-    result.parent = units[-2] if len(units) > 1 else ""
-    if result.region:
-        result.level = region_level(result.region)
-    return result
-
-
-# --- report structure --------------------------------------------------------------------------
-
-OPENING = re.compile(r"^各位代表")
-SALUTATION_ONLY = re.compile(r"^各位代表[：！，。!:,]?$")
-TOC_LINE = re.compile(r"^(?P<entry>.+?)\s*(?:[.．·…。]{5,}|…{2,})\s*(?P<page>\d+)?$")
-TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
-SUB_HEADING = re.compile(r"^（[一二三四五六七八九十]{1,3}）")
-GLOSSARY_ENTRY = re.compile(
-    r"^(?P<number>\d{1,3}) ?[.．、] ?(?P<term>[^：:]{1,60}?) ?[：:] ?(?P<definition>.+)$"
-)
-
-
-@functools.lru_cache(maxsize=64)
-def _alternatives(patterns: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or r"(?!)")
-
-
-@dataclasses.dataclass(frozen=True)
-class Settings:
-    """The splitting parameters (config section `split`)."""
-
-    encodings: tuple[str, ...]
-    max_header_lines: int
-    max_heading_chars: int
-    appendix_headings: tuple[str, ...]
-    glossary_headings: tuple[str, ...]
-    debris_lines: tuple[str, ...]
-    review_keywords: tuple[str, ...]
-    plans_keywords: tuple[str, ...]
-    government_keywords: tuple[str, ...]
-    unnumbered_headings: tuple[str, ...]
-    max_debris_chars: int
-    max_line_chars: int
-
-    @classmethod
-    def from_params(cls, params) -> "Settings":
-        # Every field from the params (the schema gives each key its default): no defaults here.
-        values = {field.name: params[field.name] for field in dataclasses.fields(cls)}
-        for key, value in values.items():
-            if isinstance(value, list):
-                values[key] = tuple(value)
-        return cls(**values)
-
-    def compiled(self, name: str) -> re.Pattern:
-        return _alternatives(getattr(self, name))
-
-    def is_debris(self, line: str) -> bool:
-        return len(line) <= self.max_debris_chars and bool(
-            self.compiled("debris_lines").fullmatch(line)
-        )
-
-
-@dataclasses.dataclass
-class Paragraph:
-    line: int
-    text: str
-    part: str = ""
-    section: tuple[str, ...] = ()
-    heading: int = 0
 
 
 @dataclasses.dataclass
@@ -244,162 +81,6 @@ class SourceResult:
     @property
     def characters_dropped(self) -> int:
         return sum(row["characters"] for row in self.dropped)
-
-
-def _is_title(normalised: str) -> bool:
-    compact = normalised.replace(" ", "")
-    return bool(_TITLE.fullmatch(compact)) and len(compact) <= 30
-
-
-def _merge_salutations(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """A line that holds only 各位代表： belongs to the paragraph that follows it."""
-    merged: list[Paragraph] = []
-    pending: Paragraph | None = None
-    for paragraph in paragraphs:
-        if pending is not None:
-            paragraph = Paragraph(pending.line, pending.text + paragraph.text)
-            pending = None
-        if SALUTATION_ONLY.match(paragraph.text):
-            pending = paragraph
-            continue
-        merged.append(paragraph)
-    if pending is not None:
-        merged.append(pending)
-    return merged
-
-
-_PUNCTUATION = re.compile(r"[，。；：！？、]")
-
-
-def _merge_heading_continuations(paragraphs: list[Paragraph], settings: Settings) -> None:
-    """Join a heading broken over two lines (三、持续提升政府 / 治理效能和服务水平)."""
-    index = 0
-    while index + 1 < len(paragraphs):
-        head, follower = paragraphs[index], paragraphs[index + 1]
-        if (
-            (TOP_HEADING.match(head.text) or SUB_HEADING.match(head.text))
-            and _heading_text(head.text, settings)[1]
-            and "。" not in head.text
-            and not _PUNCTUATION.search(follower.text)
-            and len(head.text + follower.text) <= settings.max_heading_chars
-            and not (TOP_HEADING.match(follower.text) or SUB_HEADING.match(follower.text))
-            and not settings.compiled("unnumbered_headings").fullmatch(follower.text)
-        ):
-            head.text += follower.text
-            del paragraphs[index + 1]
-        index += 1
-
-
-def _heading_text(text: str, settings: Settings) -> tuple[str, bool]:
-    """(section name, whether the whole paragraph is the heading) for a numbered heading."""
-    if len(text) <= settings.max_heading_chars and "。" not in text.rstrip("。"):
-        return text.rstrip("。"), True
-    return text.split("。", 1)[0], False
-
-
-def _top_part(heading: str, position: int, settings: Settings) -> str:
-    if any(keyword in heading for keyword in settings.government_keywords):
-        return "government"
-    if any(keyword in heading for keyword in settings.review_keywords):
-        return "review"
-    if any(keyword in heading for keyword in settings.plans_keywords) or re.search(
-        r"\d{4}", heading
-    ):
-        return "plans"
-    if "政府" in heading:
-        return "government"
-    return "review" if position == 0 else "plans"
-
-
-def assign_parts(paragraphs: list[Paragraph], settings: Settings) -> list[Paragraph]:
-    """Give each body paragraph its part, section path and heading level."""
-    paragraphs = _merge_salutations(paragraphs)
-    if not paragraphs:
-        return paragraphs
-    _merge_heading_continuations(paragraphs, settings)
-    unnumbered = settings.compiled("unnumbered_headings")
-    openings = [i for i, p in enumerate(paragraphs) if OPENING.match(p.text)]
-    closing_start = openings[-1] if openings and openings[-1] > 0 else len(paragraphs)
-    top_count = 0
-    part, top, sub = "opening", "", ""
-    sub_part = ""
-    for index, paragraph in enumerate(paragraphs):
-        text = paragraph.text
-        if index >= closing_start:
-            paragraph.part, paragraph.section = "closing", ()
-            continue
-        is_unnumbered = (
-            len(text) <= settings.max_heading_chars
-            and "。" not in text
-            and unnumbered.fullmatch(text)
-        )
-        if index > 0 and (TOP_HEADING.match(text) or is_unnumbered):
-            name, whole = _heading_text(text, settings)
-            part = _top_part(name, top_count, settings)
-            top_count += 1
-            top, sub, sub_part = name, "", ""
-            paragraph.heading = 1 if whole else 0
-        elif index > 0 and top and SUB_HEADING.match(text):
-            name, whole = _heading_text(text, settings)
-            sub = name
-            sub_part = "government" if any(k in name for k in settings.government_keywords) else ""
-            paragraph.heading = 2 if whole else 0
-        elif index > 0 and OPENING.match(text):
-            # A paragraph addressed to the deputies closes the current subsection. In the plans,
-            # "各位代表！新形势、新任务对政府自身建设提出了更高要求…" opens the part on the
-            # government's own conduct in reports that give it no heading of its own.
-            sub, sub_part = "", ""
-            if part == "plans" and any(k in text for k in settings.government_keywords):
-                part = "government"
-        paragraph.part = sub_part or part
-        if index > 0 and not top:
-            paragraph.part = "opening"
-        paragraph.section = tuple(name for name in (top, sub) if name)
-    if top_count == 0:
-        for paragraph in paragraphs[1:closing_start]:
-            paragraph.part = "other"
-    return paragraphs
-
-
-def parse_glossary(appendix: list[Paragraph], settings: Settings) -> list[dict]:
-    """Numbered `term：definition` entries under a 名词解释 heading of an appendix."""
-    glossary_heading = settings.compiled("glossary_headings")
-    appendix_heading = settings.compiled("appendix_headings")
-    entries, active = [], False
-    for paragraph in appendix:
-        if paragraph.heading:
-            active = bool(glossary_heading.fullmatch(paragraph.text)) or (
-                active and not appendix_heading.fullmatch(paragraph.text)
-            )
-            continue
-        match = GLOSSARY_ENTRY.match(paragraph.text) if active else None
-        if match:
-            entries.append(
-                {
-                    "number": int(match.group("number")),
-                    "term": match.group("term").strip(),
-                    "definition": match.group("definition").strip(),
-                    "line": paragraph.line,
-                }
-            )
-    return entries
-
-
-def _appendix_paragraphs(lines: list[tuple[int, str]], settings: Settings) -> list[Paragraph]:
-    appendix_heading = settings.compiled("appendix_headings")
-    glossary_heading = settings.compiled("glossary_headings")
-    paragraphs = []
-    for number, text in lines:
-        is_heading = len(text) <= settings.max_heading_chars and bool(
-            appendix_heading.fullmatch(text) or glossary_heading.fullmatch(text)
-        )
-        paragraphs.append(Paragraph(number, text, "appendix", (), 1 if is_heading else 0))
-    section = ""
-    for paragraph in paragraphs:
-        if paragraph.heading:
-            section = paragraph.text
-        paragraph.section = (section,) if section else ()
-    return paragraphs
 
 
 def _build_report(
