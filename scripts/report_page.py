@@ -475,5 +475,9 @@ def main(snakemake) -> None:
     log.info("report page: %d figures, %d characters", len(data["figures"]), len(page))
 
 
-if __name__ == "__main__" and "snakemake" in globals():
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/report_page.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("report_page")
     main(snakemake)  # noqa: F821

@@ -374,5 +374,9 @@ def main(snakemake) -> None:
     log.info("%d regions, %d pairs listed", len(labels), len(rows))
 
 
-if __name__ == "__main__" and "snakemake" in globals():
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/similarity.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("similarity")
     main(snakemake)  # noqa: F821

@@ -132,5 +132,9 @@ def main(snakemake) -> None:
     log.info("%d reports x %d terms; top %d terms each", *matrix.shape, settings["top_n"])
 
 
-if __name__ == "__main__" and "snakemake" in globals():
+if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/tfidf.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("tfidf")
     main(snakemake)  # noqa: F821
