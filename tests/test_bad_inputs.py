@@ -76,12 +76,16 @@ def test_two_reports_of_the_same_region_and_year(tmp_path, settings):
     assert str(SEED) in message and str(copy) in message and "line 42" in message
 
 
-def test_a_text_without_header_needs_the_manifest(tmp_path, settings):
-    body = SEED_TEXT.splitlines()[231:360]  # 东城区 from 各位代表 on, without its header
+def test_a_text_without_header_is_read_from_its_text_or_the_manifest(tmp_path, settings):
+    lines = SEED_TEXT.splitlines()[231:360]
+    body = lines[next(i for i, line in enumerate(lines) if line.startswith("各位代表")) :]
     path = tmp_path / "no_header.txt"
     path.write_text("\n".join(body) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match="no government work report recognised"):
-        split_corpus([str(path)], settings)
+    # The text says who speaks (我代表东城区人民政府) and which year it reviews (2023年工作回顾).
+    (report,) = split_corpus([str(path)], settings).reports
+    header = report.header
+    assert (header.region, header.year) == ("东城区", 2024)
+    assert (header.region_source, header.year_source) == ("opening", "review_heading")
     manifest_path = tmp_path / "manifest.csv"
     manifest_path.write_text(
         "file,region,year\nno_header.txt,北京市东城区,2024\n", encoding="utf-8-sig"
@@ -135,3 +139,13 @@ def test_a_streamed_table_is_the_table_written_whole(tmp_path):
     assert written == b"\xef\xbb\xbf" + csv_text(header, rows).encode("utf-8")
     assert written.count(b"\r\n") == 3 and b'"a ""quoted"", value"' in written
     assert not list(tmp_path.glob(".t.csv.*"))  # no temporary file left
+
+
+def test_a_text_that_does_not_tell_its_region_needs_the_manifest(tmp_path, settings):
+    lines = SEED_TEXT.splitlines()[231:360]
+    lines = lines[next(i for i, line in enumerate(lines) if line.startswith("各位代表")) :]
+    lines[2] = lines[2].replace("东城区人民政府", "区人民政府")  # 我代表区人民政府: no name
+    path = tmp_path / "no_region.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"cannot tell the report's region .*manifest"):
+        split_corpus([str(path)], settings)

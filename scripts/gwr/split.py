@@ -11,12 +11,24 @@ The pure functions here are called by the tests; `main` is the thin entry for Sn
 """
 
 import dataclasses
+import datetime
 import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from gwr.header import Header, _is_title, parse_header
+from gwr.debris import debris_kind
+from gwr.header import (
+    Header,
+    _is_title,
+    is_broken_title,
+    is_session_line,
+    is_speaker_line,
+    parse_date,
+    parse_header,
+    title_match,
+    title_year,
+)
 from gwr.io import (
     InputError,
     jsonl_text,
@@ -77,10 +89,174 @@ class SourceResult:
     dropped: list[dict]
     toc: list[dict]
     broken_lines: list[int] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def characters_dropped(self) -> int:
         return sum(row["characters"] for row in self.dropped)
+
+
+@dataclasses.dataclass
+class Start:
+    """Where a report begins: its title (or None), its header lines, its first body line."""
+
+    title: int | None
+    header: list[int]
+    body: int
+    # Title lines above the chosen one that belong to no report (a sidebar of links).
+    sidebar: list[int] = dataclasses.field(default_factory=list)
+    opening_missing: bool = False
+
+    @property
+    def first(self) -> int:
+        return min([*self.header, *self.sidebar, self.body])
+
+
+def _title_span(norm: list[str], index: int) -> int:
+    """How many lines the title at `index` takes (0: no title there; 2: broken over two)."""
+    if _is_title(norm[index]):
+        return 1
+    following = next((j for j in range(index + 1, len(norm)) if norm[j]), None)
+    if (
+        following is not None
+        and following - index <= 2
+        and is_broken_title(norm[index], norm[following])
+    ):
+        return following - index + 1
+    return 0
+
+
+def _is_header_note(line: str, settings: Settings) -> bool:
+    """A line that may stand between a title and the opening: session, speaker, source, date,
+    a subtitle, a widget."""
+    return (
+        is_session_line(line)
+        or is_speaker_line(line)
+        or debris_kind(line, settings) is not None
+        or (len(line) <= settings.max_debris_chars and not _SENTENCE_END.search(line))
+    )
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?”]")
+
+
+def _scan_header(norm: list[str], index: int, span: int, settings: Settings) -> Start | None:
+    """The report that begins at the title (`span` lines) or session line at `index`, if any.
+
+    A title begins a report when the opening 各位代表 follows within `max_header_lines`
+    non-empty lines, or when a session or speaker line does and the body follows it (a report
+    whose opening is missing). A session line without a title begins one only when the opening
+    follows. Other titles before the opening are a sidebar of links (different years) or repeat
+    the title: the nearest title that names a year or region is the report's.
+    """
+    count = len(norm)
+    titles: list[tuple[int, int]] = [(index, span)] if span else []
+    header = list(range(index, index + max(span, 1)))
+    named = bool(not span and is_session_line(norm[index]))
+    position, seen = index + max(span, 1), 0
+    body = None
+    while position < count and seen < settings.max_header_lines:
+        line = norm[position]
+        if not line:
+            position += 1
+            continue
+        if OPENING.match(line):
+            body = position
+            break
+        other = _title_span(norm, position)
+        if other:
+            titles.append((position, other))
+            header.extend(range(position, position + other))
+            position += other
+            seen += 1
+            continue
+        if _is_header_note(line, settings):
+            named = named or is_session_line(line) or is_speaker_line(line)
+            header.append(position)
+            position += 1
+            seen += 1
+            continue
+        if span and named:
+            body = position
+        break
+    if body is None:
+        return None
+    missing = not OPENING.match(norm[body])
+    if not titles:
+        return Start(None, header, body)
+    session_years = {
+        int(date[:4]) for i in header if is_session_line(norm[i]) and (date := parse_date(norm[i]))
+    }
+    texts = {t: _joined(norm, t, n) for t, n in titles}
+    # A title naming another year than the session line is a link to another report.
+    sidebar = [
+        t for t in texts if session_years and title_year(texts[t]) not in (None, *session_years)
+    ]
+    kept = [(t, n) for t, n in titles if t not in sidebar] or titles[-1:]
+    sidebar = [t for t, _ in titles if (t, _) not in kept]
+    informative = [
+        (t, n) for t, n in kept if title_year(texts[t]) or _title_region(texts[t])
+    ] or kept
+    if session_years:
+        # Titles that agree with the session line repeat the title: the first is the report's.
+        chosen = informative[0][0]
+    else:
+        # Without a session line, titles above the nearest informative one are a sidebar.
+        chosen = informative[-1][0]
+        sidebar += [t for t, _ in kept if t < chosen]
+    sidebar_lines = [i for t, n in titles if t in sidebar for i in range(t, t + n)]
+    header = [i for i in header if i not in sidebar_lines and i >= chosen]
+    return Start(chosen, header, body, sidebar_lines, missing)
+
+
+def _joined(norm: list[str], index: int, span: int) -> str:
+    return "".join(norm[i] for i in range(index, index + span) if norm[i])
+
+
+def _title_region(title: str) -> str:
+    match = title_match(title)
+    return match.group("region") if match else ""
+
+
+def find_starts(norm: list[str], settings: Settings) -> list[Start]:
+    """Every report start of a source, in order (README, "Report boundaries")."""
+    starts: list[Start] = []
+    index = 0
+    while index < len(norm):
+        line = norm[index]
+        span = _title_span(norm, index) if line else 0
+        if span or (line and is_session_line(line)):
+            start = _scan_header(norm, index, span, settings)
+            if start is not None:
+                starts.append(start)
+                index = start.body + 1
+                continue
+        index += 1
+    return starts
+
+
+# The shortest line that may continue the closing appeal (让我们…向前进！).
+_MIN_APPEAL_CHARS = 10
+
+
+def _closing_end(norm: list[str], closing: int, end: int, settings: Settings) -> int:
+    """The last line of the closing appeal that starts at `closing` (the last 各位代表): the
+    following lines that read as its sentences — ending like a sentence, long enough, no
+    debris. The first other line ends it: what comes after is an appendix or the page's tail."""
+    last = closing
+    for i in range(closing + 1, end):
+        line = norm[i]
+        if not line:
+            continue
+        if (
+            len(line) >= _MIN_APPEAL_CHARS
+            and _SENTENCE_END.search(line[-1])
+            and debris_kind(line, settings) is None
+        ):
+            last = i
+            continue
+        break
+    return last
 
 
 def _build_report(
@@ -89,66 +265,123 @@ def _build_report(
     numbers: list[int],
     norm: list[str],
     owner: list[str | None],
-    title_index: int,
-    opening_index: int,
+    start: Start,
     span_end: int,
     settings: Settings,
+    latest_year: int | None,
 ) -> Report:
     """One report from its title line to the end of its body or appendix.
 
-    The closing appeal starts at the last paragraph of the span that opens with 各位代表; an
-    appendix starts at the first appendix heading after it. Web debris after the closing appeal
-    ends the report (everything after it up to the next report is dropped); debris before it
-    (a page break, a share widget) is dropped line by line and the report goes on.
+    The closing appeal starts at the last paragraph of the span that opens with 各位代表 and
+    ends with the appeal (`_closing_end`). After it come an appendix (from the first appendix or
+    glossary heading) or the page's tail: every other line there is dropped, by its kind of
+    debris or as `web_tail`. Debris inside the body (a page break, a share widget) is dropped
+    line by line and the report goes on.
     """
     appendix_heading = settings.compiled("appendix_headings")
     glossary_heading = settings.compiled("glossary_headings")
+    opening_index = start.body
     closing = max(
         (i for i in range(opening_index, span_end) if OPENING.match(norm[i])),
         default=opening_index,
     )
-    end = next(
-        (i for i in range(closing + 1, span_end) if norm[i] and settings.is_debris(norm[i])),
-        span_end,
-    )
+    closing_end = _closing_end(norm, closing, span_end, settings)
     appendix_start = next(
         (
             i
-            for i in range(closing + 1, end)
+            for i in range(closing_end + 1, span_end)
             if norm[i]
             and len(norm[i]) <= settings.max_heading_chars
             and (appendix_heading.fullmatch(norm[i]) or glossary_heading.fullmatch(norm[i]))
         ),
-        end,
+        span_end,
+    )
+    # The appendix ends at the first debris line after it (a licence notice, links).
+    end = next(
+        (
+            i
+            for i in range(appendix_start + 1, span_end)
+            if norm[i] and debris_kind(norm[i], settings)
+        ),
+        span_end,
     )
     body_lines, appendix_lines = [], []
     for i in range(opening_index, end):
         if not norm[i]:
             continue
-        if settings.is_debris(norm[i]):
-            owner[i] = "web_debris"
-            continue
-        (body_lines if i < appendix_start else appendix_lines).append((i, norm[i]))
+        kind = debris_kind(norm[i], settings)
+        if kind:
+            owner[i] = kind
+        elif closing_end < i < appendix_start:
+            owner[i] = "web_tail"
+        else:
+            (body_lines if i <= closing_end else appendix_lines).append((i, norm[i]))
     last = (appendix_lines or body_lines)[-1][0] if body_lines or appendix_lines else opening_index
-    for i in range(title_index, last + 1):
+    first = start.title if start.title is not None else min(start.header, default=opening_index)
+    for i in range(first, last + 1):
         if owner[i] is None:
             owner[i] = "report"
-    header_lines = [norm[i] for i in range(title_index + 1, opening_index) if norm[i]]
+    title_lines = (
+        set(range(start.title, start.title + _title_span(norm, start.title)))
+        if start.title is not None
+        else set()
+    )
+    title = "".join(norm[i] for i in sorted(title_lines) if norm[i])
+    header_lines = [
+        norm[i]
+        for i in start.header
+        if i not in title_lines
+        and i < opening_index
+        and norm[i]
+        and not debris_kind(norm[i], settings)
+    ]
     appendix = _appendix_paragraphs([(numbers[i], t) for i, t in appendix_lines], settings)
+    paragraphs = assign_parts([Paragraph(numbers[i], t) for i, t in body_lines], settings)
+    where = f"{source_file} line {numbers[first]}"
+    header = parse_header(
+        title,
+        header_lines,
+        where,
+        latest_year,
+        body=[p.text for p in paragraphs[:3]],
+        headings=[(p.text, p.part) for p in paragraphs if p.heading == 1],
+    )
     report = Report(
         source_file=source_file,
-        first_line=numbers[title_index],
+        first_line=numbers[first],
         last_line=numbers[last],
-        title=norm[title_index],
-        header=parse_header(norm[title_index], header_lines),
-        paragraphs=assign_parts([Paragraph(numbers[i], t) for i, t in body_lines], settings),
+        title=title,
+        header=header,
+        paragraphs=paragraphs,
         appendix=appendix,
-        source_characters=sum(
-            len(raw[i]) for i in range(title_index, last + 1) if owner[i] == "report"
-        ),
+        source_characters=sum(len(raw[i]) for i in range(first, last + 1) if owner[i] == "report"),
     )
     report.glossary = parse_glossary(appendix, settings)
     return report
+
+
+def _drop_pasted_copy(report: Report, owner, numbers, raw, settings: Settings) -> int | None:
+    """A body pasted twice inside one report: its second copy's lines become `duplicate_copy`;
+    return the copy's first line, or None."""
+    texts = [p.text for p in report.paragraphs]
+    count = len(texts)
+    for start in range(1, count):
+        if texts[start] != texts[0]:
+            continue
+        length = min(start, count - start)
+        same = sum(texts[start + i] == texts[i] for i in range(length))
+        if not length or same / length < settings.duplicate_overlap:
+            continue
+        first = report.paragraphs[start].line
+        after = start + length
+        last = report.paragraphs[after].line - 1 if after < count else report.last_line
+        del report.paragraphs[start:after]
+        for i, number in enumerate(numbers):
+            if first <= number <= last and owner[i] == "report":
+                owner[i] = "duplicate_copy"
+                report.source_characters -= len(raw[i])
+        return first
+    return None
 
 
 def split_source(
@@ -157,6 +390,7 @@ def split_source(
     settings: Settings,
     manifest_entry: dict | None = None,
     encoding: str = "utf-8",
+    latest_year: int | None = None,
 ) -> SourceResult:
     """Find the reports in one decoded source text."""
     raw, numbers, broken = source_lines(text, settings.max_line_chars)
@@ -164,49 +398,64 @@ def split_source(
     count = len(raw)
     owner: list[str | None] = [None] * count  # 'report' or a reason for dropping
     toc = []
+    warnings: list[str] = []
 
-    # Report starts: a title line followed, within max_header_lines non-empty lines, by 各位代表.
-    starts: list[tuple[int, int]] = []  # (title index, opening index)
-    index = 0
-    while index < count:
-        if _is_title(norm[index]):
-            seen, probe = 0, index + 1
-            while probe < count and seen < settings.max_header_lines:
-                if norm[probe]:
-                    if OPENING.match(norm[probe]):
-                        starts.append((index, probe))
-                        break
-                    seen += 1
-                probe += 1
-            else:
-                probe = index
-            index = max(probe, index) + 1
-            continue
-        index += 1
+    starts = find_starts(norm, settings)
     if manifest_entry and manifest_entry.get("region") and len(starts) > 1:
         raise InputError(
             f"{source_file}: the manifest gives one region ({manifest_entry['region']}) for a file "
             f"that holds {len(starts)} reports. Leave `region` empty for this file in the manifest "
             "(the reports' headers name their regions), or split the file."
         )
-    if not starts and manifest_entry:
-        openings = [i for i, line in enumerate(norm) if OPENING.match(line)]
+    if not starts:
+        # No header: the report starts at its opening (its region and year then come from its
+        # text, or the manifest), or, given a manifest, at the first line.
+        opening = next((i for i, line in enumerate(norm) if OPENING.match(line)), None)
         first = next((i for i, line in enumerate(norm) if line), 0)
-        starts = [(first, openings[0] if openings else first)]
+        if opening is not None:
+            starts = [Start(None, list(range(first, opening)) if manifest_entry else [], opening)]
+        elif manifest_entry:
+            starts = [Start(None, [], first)]
 
     reports = []
-    for number, (title_index, opening_index) in enumerate(starts):
-        span_end = starts[number + 1][0] if number + 1 < len(starts) else count
+    for number, start in enumerate(starts):
+        span_end = starts[number + 1].first if number + 1 < len(starts) else count
+        for i in start.sidebar:
+            owner[i] = "sidebar_title"
         report = _build_report(
-            source_file, raw, numbers, norm, owner, title_index, opening_index, span_end, settings
+            source_file, raw, numbers, norm, owner, start, span_end, settings, latest_year
         )
+        copy = _drop_pasted_copy(report, owner, numbers, raw, settings)
+        if copy:
+            warnings.append(
+                f"{source_file} line {report.first_line}: the body is pasted twice (again from "
+                f"line {copy}); the second copy is listed in dropped.csv as `duplicate_copy`"
+            )
+        if start.opening_missing:
+            warnings.append(
+                f"{source_file} line {report.first_line}: the report has no opening 各位代表; it "
+                f"starts at its title and session line, its body at line {numbers[start.body]}"
+            )
         if manifest_entry:
-            report.header = _apply_manifest(report.header, manifest_entry)
+            where = f"{source_file} line {report.first_line}"
+            report.header = _apply_manifest(report.header, manifest_entry, where)
+        if report.body_characters < settings.min_report_chars:
+            # Not a report: a page repeating its title and first lines, or a stray header.
+            for i in range(count):
+                if owner[i] == "report" and report.first_line <= numbers[i] <= report.last_line:
+                    owner[i] = "fragment"
+            warnings.append(
+                f"{source_file} line {report.first_line}: a fragment of {report.body_characters} "
+                f"characters (fewer than split.min_report_chars = {settings.min_report_chars}) "
+                "is not a report; its lines are listed in dropped.csv as `fragment`"
+            )
+            continue
         reports.append(report)
 
     for i, line in enumerate(norm):
         if owner[i] is None and line:
             match = TOC_LINE.fullmatch(line)
+            kind = debris_kind(line, settings)
             if match and (not reports or numbers[i] < reports[0].first_line):
                 owner[i] = "table_of_contents"
                 entry = match.group("entry").replace(" ", "")
@@ -214,8 +463,8 @@ def split_source(
                 toc.append(
                     {"line": numbers[i], "listed_region": listed, "page": match.group("page")}
                 )
-            elif settings.is_debris(line):
-                owner[i] = "web_debris"
+            elif kind:
+                owner[i] = kind
             else:
                 owner[i] = "outside_report"
     dropped = [
@@ -251,18 +500,34 @@ def split_source(
         dropped=dropped,
         toc=toc,
         broken_lines=broken,
+        warnings=warnings,
     )
 
 
-def _apply_manifest(header: Header, entry: dict) -> Header:
-    header = dataclasses.replace(header)
+def _apply_manifest(header: Header, entry: dict, where: str = "") -> Header:
+    """The manifest's values over the text's (the manifest is the most specific evidence); a
+    disagreement is named in the header's warnings."""
+    header = dataclasses.replace(header, warnings=list(header.warnings))
     if entry.get("region"):
         units = region_units(entry["region"])
-        header.region = units[-1]
+        region = units[-1]
+        if header.region and header.region != region:
+            header.warnings.append(
+                f"{where}: the manifest says {entry['region']}, the {header.region_source} "
+                f"{header.parent}{header.region}: the manifest's region is used"
+            )
+        header.region = region
         header.parent = entry.get("parent") or (units[-2] if len(units) > 1 else "")
         header.level = entry.get("level") or region_level(header.region)
+        header.region_source = "manifest"
     if entry.get("year"):
-        header.year = int(entry["year"])
+        year = int(entry["year"])
+        if header.year and header.year != year:
+            header.warnings.append(
+                f"{where}: the manifest says {year}, the {header.year_source.replace('_', ' ')} "
+                f"{header.year}: the manifest's year is used"
+            )
+        header.year, header.year_source = year, "manifest"
     for key in ("parent", "level", "session_date", "speaker"):
         if entry.get(key):
             setattr(header, key, entry[key])
@@ -304,6 +569,8 @@ REPORT_COLUMNS = [
     "parent",
     "level",
     "year",
+    "region_source",
+    "year_source",
     "session_date",
     "speaker",
     "source_file",
@@ -368,10 +635,27 @@ def read_manifest(path: str | None) -> dict[str, dict]:
 
 
 def split_corpus(
-    files: Sequence[str], settings: Settings, manifest: dict[str, dict] | None = None, log=None
+    files: Sequence[str],
+    settings: Settings,
+    manifest: dict[str, dict] | None = None,
+    log=None,
+    latest_year: int | None = None,
 ) -> Corpus:
-    """Read, decode and split every input file; raise InputError on bad input."""
+    """Read, decode and split every input file; raise InputError on bad input.
+
+    `latest_year`: the latest plausible year of a report (default: next year).
+    """
     manifest = manifest or {}
+    if latest_year is None:
+        latest_year = datetime.date.today().year + 1
+    unused = sorted(set(manifest) - set(files) - {Path(path).name for path in files})
+    if unused:
+        row = manifest[unused[0]]
+        raise InputError(
+            f"{row.get('_source', 'the manifest')} line {row.get('_line', '?')}: the row for "
+            f"{unused[0]!r} matches no file of `inputs` ({len(unused)} such row(s)). Correct "
+            "its `file` (the path as listed in `inputs`, or the file's name) or remove the row."
+        )
     sources = []
     for path in files:
         data = Path(path).read_bytes()
@@ -384,7 +668,7 @@ def split_corpus(
             if log:
                 log.warning("%s: an HTML page, not plain text: its text is used", path)
         entry = manifest.get(path) or manifest.get(Path(path).name)
-        source = split_source(path, text, settings, entry, encoding)
+        source = split_source(path, text, settings, entry, encoding, latest_year)
         if log and source.broken_lines:
             log.warning(
                 "%s: %d line(s) longer than %d characters (line %s): the paragraph breaks seem "
@@ -397,24 +681,84 @@ def split_corpus(
         if not source.reports:
             raise InputError(
                 f"{path}: no government work report recognised: no title line "
-                "(…政府工作报告) followed within "
-                f"{settings.max_header_lines} lines by the opening 各位代表. Give the file a "
-                "header or list it in the manifest (`manifest` in the config) with its region "
-                "and year."
+                "(…政府工作报告) or session line followed within "
+                f"{settings.max_header_lines} lines by the opening 各位代表, and no 各位代表 at "
+                "all. Give the file a header or list it in the manifest (`manifest` in the "
+                "config) with its region and year."
             )
         for report in source.reports:
             where = f"{path} line {report.first_line}"
             if not report.header.region or not report.header.year:
+                known = (("region", report.header.region), ("year", report.header.year))
+                missing = " and ".join(name for name, value in known if not value)
                 raise InputError(
-                    f"{where}: cannot tell the report's region or year from its header. "
-                    "List the file in the manifest (`manifest` in the config) with region and year."
+                    f"{where}: cannot tell the report's {missing} from its text (no title, "
+                    "session line, speaker line, 我代表…人民政府 or year in the review's or "
+                    "plans' heading says it). List the file in the manifest (`manifest` in the "
+                    "config) with its region and year."
                 )
             if not report.paragraphs:
                 raise InputError(f"{where}: the report has no paragraphs after cleaning.")
+        if log:
+            for warning in source.warnings + [w for r in source.reports for w in r.header.warnings]:
+                log.warning("%s", warning)
         sources.append(source)
     corpus = Corpus(sources)
+    check_duplicates(corpus.reports, settings)
     assign_report_ids(corpus.reports)
     return corpus
+
+
+# --- duplicates ------------------------------------------------------------------------------
+
+SHINGLE = 8  # characters of a shingle (Chinese words are one to four characters)
+# A paragraph found in more reports than this is common text (the closing appeal, the yearly
+# formula) and does not propose candidate pairs.
+_COMMON_PARAGRAPH_REPORTS = 5
+
+
+def shingles(report: Report) -> set[int]:
+    text = "".join(paragraph.text for paragraph in report.paragraphs)
+    return {hash(text[i : i + SHINGLE]) for i in range(max(1, len(text) - SHINGLE + 1))}
+
+
+def overlap(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
+    """Pairs of reports that share a paragraph that few reports hold (fast for thousands)."""
+    holders: dict[str, list[int]] = {}
+    for number, report in enumerate(reports):
+        for text in {p.text for p in report.paragraphs if len(p.text) >= 2 * SHINGLE}:
+            holders.setdefault(text, []).append(number)
+    pairs = set()
+    for numbers in holders.values():
+        if 1 < len(numbers) <= _COMMON_PARAGRAPH_REPORTS:
+            pairs.update((a, b) for i, a in enumerate(numbers) for b in numbers[i + 1 :])
+    return pairs
+
+
+def _place(report: Report) -> str:
+    return f"{report.source_file} line {report.first_line}"
+
+
+def check_duplicates(reports: Sequence[Report], settings: Settings) -> None:
+    """The same report twice (identical or near-identical bodies) is an error naming both."""
+    cache: dict[int, set[int]] = {}
+    for a, b in sorted(_candidate_pairs(reports)):
+        first, second = reports[a], reports[b]
+        share = overlap(
+            cache.setdefault(a, shingles(first)), cache.setdefault(b, shingles(second))
+        )
+        if share >= settings.duplicate_overlap:
+            raise InputError(
+                f"the same report twice ({share:.0%} of the text in common): "
+                f"{_place(first)} ({first.header.parent}{first.header.region} "
+                f"{first.header.year}) and {_place(second)} ({second.header.parent}"
+                f"{second.header.region} {second.header.year}). Remove one of them from "
+                "`inputs` (or from its file)."
+            )
 
 
 def match_toc(corpus: Corpus) -> list[dict]:
@@ -452,6 +796,8 @@ def report_rows(corpus: Corpus) -> list[dict]:
             "parent": report.header.parent,
             "level": report.header.level,
             "year": report.header.year,
+            "region_source": report.header.region_source,
+            "year_source": report.header.year_source,
             "session_date": report.header.session_date,
             "speaker": report.header.speaker,
             "source_file": report.source_file,

@@ -39,6 +39,12 @@ class Settings:
     unnumbered_headings: tuple[str, ...]
     max_debris_chars: int
     max_line_chars: int
+    widget_words: tuple[str, ...]
+    max_widget_chars: int
+    source_labels: tuple[str, ...]
+    licence_markers: tuple[str, ...]
+    min_report_chars: int
+    duplicate_overlap: float
 
     @classmethod
     def from_params(cls, params) -> "Settings":
@@ -53,9 +59,9 @@ class Settings:
         return _alternatives(getattr(self, name))
 
     def is_debris(self, line: str) -> bool:
-        return len(line) <= self.max_debris_chars and bool(
-            self.compiled("debris_lines").fullmatch(line)
-        )
+        from gwr.debris import debris_kind
+
+        return debris_kind(line, self) is not None
 
 
 @dataclasses.dataclass
