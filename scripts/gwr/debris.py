@@ -33,7 +33,8 @@ def _covered(line: str, words) -> float:
     """Share of the characters of `line` (brackets and spaces left out) covered by `words`."""
     text = _BRACKETS.sub("", line)
     if not text:
-        return 1.0
+        # Punctuation alone (、 or 《 left on a line of its own by a page's links) is text.
+        return 0.0
     covered = [False] * len(text)
     for word in words:
         start = text.find(word)

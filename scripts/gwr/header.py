@@ -71,11 +71,11 @@ _SPEAKER_BEFORE = re.compile(rf"(?:^|(?<=[日 —]))(?P<name>{_NAME})(?P<office>
 _GOVERNMENT = re.compile(r"(?P<region>.{2,24}?)(?:人民政府|政府)?$")
 # The opening names the government that reports: 我代表上海市人民政府 / 我代表国务院.
 _OPENING_GOVERNMENT = re.compile(r"我代表(?P<region>[^，。、；]{2,24}?)人民政府")
-_OPENING_NATIONAL = re.compile(r"我代表(?:国务院|中央人民政府)")
+_OPENING_NATIONAL = re.compile(r"我代表(?:中华人民共和国)?(?:国务院|中央人民政府)")
 # A year in a heading of the review (一、2024年工作回顾) or of the plans (二、2025年工作安排).
 _HEADING_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})年")
 # How far into the body the opening's 我代表… is looked for (paragraphs).
-_OPENING_PARAGRAPHS = 3
+_OPENING_PARAGRAPHS = 8
 # The oldest year a report can have (the People's Republic); the latest is next year.
 FIRST_YEAR = 1949
 

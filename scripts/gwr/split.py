@@ -45,11 +45,14 @@ from gwr.regions import (
 )
 from gwr.structure import (
     OPENING,
+    SUB_HEADING,
     TOC_LINE,
+    TOP_HEADING,
     Paragraph,
     Settings,
     _appendix_paragraphs,
     assign_parts,
+    keyword_part,
     parse_glossary,
 )
 from gwr.text import (
@@ -259,6 +262,82 @@ def _closing_end(norm: list[str], closing: int, end: int, settings: Settings) ->
     return last
 
 
+# A line ends a paragraph when it ends with one of these (or is a heading).
+_PARAGRAPH_END = "。！？!?：:；;…”’」』"
+# A line that starts with one of these continues the line before it.
+_CONTINUATION = "，,、。；;：:）)》」』”’！!？?"
+_ENUMERATION = re.compile(
+    r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|——|\d+[.．、])"
+)
+_ANY_PUNCTUATION = re.compile(r"[，,、。；;：:！!？?]")
+# Shorter lines are pieces of a sentence, not headings (在 / 关于 / 一是 on a line of their own).
+_MIN_HEADING_CHARS = 4
+# A line ending with these is a sentence left open (认真实施《 / …的).
+_OPEN_ENDINGS = tuple("《“‘（(「『的在于和与及对把将")
+
+
+def _rejoin_broken_lines(lines: list[tuple[int, str]], settings: Settings) -> list[tuple[int, str]]:
+    """Lines of one sentence broken apart (a page that set its links on lines of their own:
+    …在聽了劉少奇同志 / 關於憲法草案的報告 / 並進行了…) joined again. A line joins the one
+    before it when that one ends mid-sentence (no closing punctuation, not a heading) and it
+    does not start a paragraph of its own (a heading, 各位代表, 一是, ——), or when it starts
+    with punctuation that continues a sentence (，、。）》). Reports whose lines are paragraphs
+    are left as they are."""
+    unnumbered = settings.compiled("unnumbered_headings")
+
+    def is_heading(text: str) -> bool:
+        return bool(
+            TOP_HEADING.match(text)
+            or SUB_HEADING.match(text)
+            or OPENING.match(text)
+            or (len(text) <= settings.max_heading_chars and unnumbered.fullmatch(text))
+        )
+
+    def is_heading_like(text: str) -> bool:
+        # A heading, an enumeration's lead (一是聚焦…，着力…), or a short line without any
+        # punctuation (the second line of a heading broken in two): never joined onto.
+        if is_heading(text):
+            return True
+        if _ENUMERATION.match(text):
+            return len(text) > _MIN_HEADING_CHARS
+        return (
+            _MIN_HEADING_CHARS <= len(text) <= settings.max_heading_chars
+            and not _ANY_PUNCTUATION.search(text)
+            and not text.endswith(_OPEN_ENDINGS)
+        )
+
+    joined: list[tuple[int, str]] = []
+    for index, text in lines:
+        if joined and not is_heading_like(joined[-1][1]) and not is_heading(text):
+            previous = joined[-1][1]
+            open_sentence = not previous.endswith(tuple(_PARAGRAPH_END))
+            if text.startswith(tuple(_CONTINUATION)) or (
+                open_sentence and not _ENUMERATION.match(text)
+            ):
+                joined[-1] = (joined[-1][0], previous + text)
+                continue
+        joined.append((index, text))
+    return joined
+
+
+def _trim_tail(lines: list[tuple[int, str]], owner, end: int, settings: Settings) -> None:
+    """The short lines after the last paragraph of `lines` (a body or an appendix) are a page's
+    tail when debris lies among or after them (本作品是中华人民共和国的 / 法律 / 、 … 公有领域):
+    they become `web_tail`. Without debris after them (an appendix's last 主办单位：… line) they
+    stay."""
+    last_paragraph = max(
+        (k for k, (_, text) in enumerate(lines) if len(text) > settings.max_debris_chars),
+        default=None,
+    )
+    if last_paragraph is None or last_paragraph == len(lines) - 1:
+        return
+    after = lines[last_paragraph][0]
+    if any(owner[i] not in (None, "report") for i in range(after + 1, end)):
+        for i, _ in lines[last_paragraph + 1 :]:
+            owner[i] = "web_tail"
+        del lines[last_paragraph + 1 :]
+
+
 def _build_report(
     source_file: str,
     raw: list[str],
@@ -285,17 +364,21 @@ def _build_report(
         (i for i in range(opening_index, span_end) if OPENING.match(norm[i])),
         default=opening_index,
     )
-    closing_end = _closing_end(norm, closing, span_end, settings)
+    # Without a closing appeal of its own (older reports), the body runs to the end of the span.
+    closing_end = (
+        _closing_end(norm, closing, span_end, settings) if closing > opening_index else span_end
+    )
     appendix_start = next(
         (
             i
-            for i in range(closing_end + 1, span_end)
+            for i in range(closing + 1, span_end)
             if norm[i]
             and len(norm[i]) <= settings.max_heading_chars
             and (appendix_heading.fullmatch(norm[i]) or glossary_heading.fullmatch(norm[i]))
         ),
         span_end,
     )
+    closing_end = min(closing_end, appendix_start - 1)
     # The appendix ends at the first debris line after it (a licence notice, links).
     end = next(
         (
@@ -316,6 +399,11 @@ def _build_report(
             owner[i] = "web_tail"
         else:
             (body_lines if i <= closing_end else appendix_lines).append((i, norm[i]))
+    # With a closing appeal, _closing_end has found the body's end; without one, and after an
+    # appendix, the page's tail is what follows the last paragraph.
+    for lines in (appendix_lines,) if closing > opening_index else (body_lines, appendix_lines):
+        _trim_tail(lines, owner, end, settings)
+    body_lines = _rejoin_broken_lines(body_lines, settings)
     last = (appendix_lines or body_lines)[-1][0] if body_lines or appendix_lines else opening_index
     first = start.title if start.title is not None else min(start.header, default=opening_index)
     for i in range(first, last + 1):
@@ -343,8 +431,11 @@ def _build_report(
         header_lines,
         where,
         latest_year,
-        body=[p.text for p in paragraphs[:3]],
-        headings=[(p.text, p.part) for p in paragraphs if p.heading == 1],
+        body=[p.text for p in paragraphs],
+        # Only headings that name their part by their words tell the year (一、2024年工作回顾).
+        headings=[
+            (p.text, keyword_part(p.text, settings)) for p in paragraphs if p.heading == 1
+        ],
     )
     report = Report(
         source_file=source_file,
@@ -630,7 +721,10 @@ def read_manifest(path: str | None) -> dict[str, dict]:
     for number, row in enumerate(rows, start=2):
         if row.get("year") and not row["year"].strip().isdigit():
             raise InputError(f"{path} line {number}: year {row['year']!r} is not a number.")
-        manifest[row["file"].strip()] = {k: (v or "").strip() for k, v in row.items()}
+        entry = {k: (v or "").strip() for k, v in row.items() if k}
+        # Where the row is, for messages about it.
+        entry.update(_source=str(path), _line=number)
+        manifest[entry["file"]] = entry
     return manifest
 
 

@@ -119,14 +119,22 @@ def _heading_text(text: str, settings: Settings) -> tuple[str, bool]:
     return text.split("。", 1)[0], False
 
 
-def _top_part(heading: str, position: int, settings: Settings) -> str:
+def keyword_part(heading: str, settings: Settings) -> str:
+    """The part a top-level heading names by its words (split.*_keywords), or ""."""
     if any(keyword in heading for keyword in settings.government_keywords):
         return "government"
     if any(keyword in heading for keyword in settings.review_keywords):
         return "review"
-    if any(keyword in heading for keyword in settings.plans_keywords) or re.search(
-        r"\d{4}", heading
-    ):
+    if any(keyword in heading for keyword in settings.plans_keywords):
+        return "plans"
+    return ""
+
+
+def _top_part(heading: str, position: int, settings: Settings) -> str:
+    named = keyword_part(heading, settings)
+    if named:
+        return named
+    if re.search(r"\d{4}", heading):
         return "plans"
     if "政府" in heading:
         return "government"

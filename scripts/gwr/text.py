@@ -17,6 +17,8 @@ from gwr.regions import CJK
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _LETTER_SPACED = re.compile(rf"(?:[{CJK}] )+[{CJK}]")
+# A year written with its digits spaced out (关于1 9 9 8 年政府工作的建议).
+_SPACED_YEAR = re.compile(r"(?<!\d)(\d) (\d) (\d) (\d) ?年")
 _LEADING_DASHES = re.compile(r"^[-－—–―]{2,}")
 # ASCII punctuation that Chinese text writes full-width, except where it belongs to a number:
 # a thousands separator (1,000), a clock time (07:03) or a ratio between digits.
@@ -59,6 +61,7 @@ def normalise_line(line: str) -> str:
     line = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), line)
     line = _FULLWIDTH_POINT.sub(".", line)
     line = _ASCII_PUNCT.sub(_to_full_width, line)
+    line = _SPACED_YEAR.sub(r"\1\2\3\4年", line)
     if _LETTER_SPACED.fullmatch(line):
         line = line.replace(" ", "")
     return _LEADING_DASHES.sub("——", line)
