@@ -1,25 +1,39 @@
-"""Figures: Chinese glyphs, legibility with the 31 provinces, reproducible and atomic files, and
-the caps that keep thousands of regions fast and readable (`figures.max_regions`).
+"""Figures: Chinese glyphs, legibility with the 31 provinces, reproducible and atomic files, the
+caps that keep thousands of regions fast and readable (`figures.max_regions`), and one script
+per rule that takes only the settings it reads (a change reruns only its figures).
 
 The figures are drawn from data built here, from the real texts, with the project's own pure
 functions (the splitter, TF-IDF) and the shipped policy terms as a cheap stand-in for jieba:
 nothing depends on an earlier run of the workflow. Where results/ of such a run exist, every
-rule is also drawn from them through the Snakemake entry.
+rule is also drawn from them through its Snakemake entry.
 """
 
+import ast
 import functools
+import json
 import re
+import shutil
 import sys
 import types
 import warnings
 from pathlib import Path
 
-import figures
+import fig_corpus
+import fig_dendrograms
+import fig_model_selection
+import fig_parts_topics
+import fig_region_topics
+import fig_similarity
+import fig_top_terms
+import fig_topics
+import fig_wordclouds
+import gwr.figure_data as figure_data
 import gwr.plotting as plotting
 import numpy as np
 import pytest
-from conftest import ROOT, SEED, SHIPPED_CONFIG
+from conftest import ROOT, SEED, SHIPPED_CONFIG, planned_jobs, run_snakemake, set_config
 from gwr.io import write_csv
+from gwr.names import BODY_PARTS, MEASURES, TFIDF_COSINE, TOPIC_HELLINGER, TOPIC_JSD
 from gwr.plotting import cjk_font_path, save_figure, setup_matplotlib
 
 # The `figures` section of the config, with the defaults of workflow/schemas/config.schema.yaml.
@@ -39,6 +53,19 @@ FIGURE_DEFAULTS = {
 TFIDF = SHIPPED_CONFIG["tfidf"]
 TOPICS = 8
 SCREEN_DPI = 72
+# The rules of workflow/rules/figures.smk and their scripts.
+SCRIPTS = {
+    "fig_corpus": fig_corpus,
+    "fig_top_terms": fig_top_terms,
+    "fig_wordclouds": fig_wordclouds,
+    "fig_model_selection": fig_model_selection,
+    "fig_topics": fig_topics,
+    "fig_region_topics": fig_region_topics,
+    "fig_parts_topics": fig_parts_topics,
+    "fig_dendrograms": fig_dendrograms,
+    "fig_similarity": fig_similarity,
+}
+FIGURES_SMK = ROOT / "workflow" / "rules" / "figures.smk"
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +110,9 @@ class Corpus:
 
         corpus = split_corpus([str(path) for path in files], split_settings)
         self.reports = report_rows(corpus)
-        self.labels = figures.region_labels(self.reports)
+        self.labels = [row["label"] for row in self.reports]
         self.ids = [row["report_id"] for row in self.reports]
+        self.labels_by_id = figure_data.labels_by_id(self.reports)
         self.missing = [r["listed_region"] for r in match_toc(corpus) if r["found"] == "no"]
         self.paragraphs = {r.report_id: paragraph_records(r) for r in corpus.reports}
         pattern = policy_term_pattern()
@@ -99,12 +127,10 @@ class Corpus:
             )
             for report_id, records in self.paragraphs.items()
         ]
-        regions = dict(zip(self.ids, (r["region"] for r in self.reports), strict=True))
-        rows, _, matrix, self.terms, _ = run_tfidf(token_files, regions, TFIDF)
+        by_id = {row["report_id"]: row for row in self.reports}
+        rows, _, matrix, self.terms, _ = run_tfidf(token_files, by_id, TFIDF)
         self.top_terms_csv = tmp / "top_terms.csv"
-        write_csv(
-            self.top_terms_csv, ["report_id", "region", "rank", "term", "tfidf", "count"], rows
-        )
+        write_csv(self.top_terms_csv, list(rows[0]), rows)
         dense = matrix.toarray()
         self.cosine = dense @ dense.T
         # Topic-like shares: each region's distribution over TOPICS blocks of terms.
@@ -133,7 +159,7 @@ class Corpus:
         hellinger = np.sqrt(
             0.5 * ((np.sqrt(shares)[:, None, :] - np.sqrt(shares)[None, :, :]) ** 2).sum(-1)
         )
-        return {"tfidf": self.cosine, "jsd": jsd, "hellinger": hellinger}
+        return {TFIDF_COSINE: self.cosine, TOPIC_JSD: jsd, TOPIC_HELLINGER: hellinger}
 
     def doc_rows(self) -> list[dict]:
         """doc_topics.csv-like rows: every paragraph's vector leans to a topic of its own."""
@@ -196,17 +222,20 @@ def all_figures(corpus: Corpus, settings: dict, names=None) -> dict:
 
     def topics():
         return [
-            {"topic": i + 1, "label": label, "terms": [(t, 1 / (r + 2)) for r, t in enumerate(b)]}
+            {
+                "topic": i + 1,
+                "topic_label": label,
+                "terms": [(t, 1 / (r + 2)) for r, t in enumerate(b)],
+            }
             for i, (label, b) in enumerate(zip(labels, blocks, strict=True))
         ]
 
     def parts_topics():
-        parts = figures.part_topic_shares(corpus.doc_rows(), corpus.ids)
-        return figures.parts_topics_figure(
+        parts = fig_parts_topics.part_topic_shares(corpus.doc_rows(), corpus.ids, TFIDF["parts"])
+        return fig_parts_topics.parts_topics_figure(
             corpus.labels,
             labels,
-            parts["review"],
-            parts["plans"],
+            parts,
             settings["cmap"],
             settings["cmap_diverging"],
             settings["annotate_max"],
@@ -214,30 +243,38 @@ def all_figures(corpus: Corpus, settings: dict, names=None) -> dict:
 
     def similarity(measure):
         matrix = distances[measure]
-        order = figures.cluster_order(figures.distance_matrix(matrix, measure), settings["linkage"])
-        return figures.similarity_figure(
+        order = figure_data.cluster_order(
+            figure_data.distance_matrix(matrix, measure), settings["linkage"]
+        )
+        return fig_similarity.similarity_figure(
             corpus.labels, matrix, measure, settings["cmap"], settings["annotate_max"], order
         )
 
     makers = {
-        "corpus": lambda: figures.corpus_figure(corpus.labels, corpus.characters(), corpus.missing),
-        "top_terms": lambda: figures.top_terms_figure(
-            figures.load_top_terms(corpus.top_terms_csv), settings["top_terms"], settings["cmap"]
+        "corpus": lambda: fig_corpus.corpus_figure(
+            corpus.labels, corpus.characters(), corpus.missing
         ),
-        "model_selection": lambda: figures.model_selection_figure(selection_rows(), 8),
-        "topics": lambda: figures.topics_figure(topics(), settings["top_terms"], settings["cmap"]),
-        "region_topics": lambda: figures.region_topics_figure(
+        "top_terms": lambda: fig_top_terms.top_terms_figure(
+            figure_data.load_top_terms(corpus.top_terms_csv, corpus.labels_by_id),
+            settings["top_terms"],
+            settings["cmap"],
+        ),
+        "model_selection": lambda: fig_model_selection.model_selection_figure(selection_rows(), 8),
+        "topics": lambda: fig_topics.topics_figure(
+            topics(), settings["top_terms"], settings["cmap"]
+        ),
+        "region_topics": lambda: fig_region_topics.region_topics_figure(
             corpus.labels, labels, corpus.shares, settings["cmap"], settings["annotate_max"]
         ),
         "parts_topics": parts_topics,
-        "dendrograms": lambda: figures.dendrograms_figure(
+        "dendrograms": lambda: fig_dendrograms.dendrograms_figure(
             [
-                (measure, corpus.labels, figures.distance_matrix(matrix, measure))
+                (measure, corpus.labels, figure_data.distance_matrix(matrix, measure))
                 for measure, matrix in distances.items()
             ],
             settings["linkage"],
         ),
-        **{f"similarity_{m}": (lambda m=m: similarity(m)) for m in figures.MEASURES},
+        **{f"similarity_{m}": (lambda m=m: similarity(m)) for m in MEASURES},
     }
     return {name: make() for name, make in makers.items() if names is None or name in names}
 
@@ -251,6 +288,60 @@ def assert_no_overlap(labels, renderer) -> None:
     boxes = sorted((label.get_window_extent(renderer) for label in labels), key=lambda b: b.y0)
     for lower, upper in zip(boxes, boxes[1:], strict=False):
         assert upper.y0 >= lower.y1 - 1, (lower, upper)
+
+
+# --- The Snakemake entry, without Snakemake ----------------------------------------------------
+
+
+def declared_params() -> dict[str, dict[str, str]]:
+    """{rule: {param: config path}} of the `lookup` params of workflow/rules/figures.smk."""
+    rules = {}
+    for block in re.split(r"^rule ", FIGURES_SMK.read_text("utf-8"), flags=re.M)[1:]:
+        name = block.split(":", 1)[0]
+        rules[name] = dict(
+            re.findall(r'^\s+(\w+)=lookup\(dpath="([\w/]+)", within=config\)', block, re.M)
+        )
+    return rules
+
+
+class _Files(dict):
+    __getattr__ = dict.__getitem__
+
+
+class RecordingParams(types.SimpleNamespace):
+    """`snakemake.params` that remembers which params the script read."""
+
+    def __init__(self, **values):
+        super().__init__(**values)
+        object.__setattr__(self, "_read", set())
+
+    def __getattribute__(self, name):
+        if not name.startswith("_"):
+            object.__getattribute__(self, "_read").add(name)
+        return object.__getattribute__(self, name)
+
+
+def rule_params(rule: str, settings: dict) -> RecordingParams:
+    """The params figures.smk gives `rule`, from `settings` (the `figures` section) and the
+    shipped config for the rest."""
+    config = {**SHIPPED_CONFIG, "figures": settings}
+    values = {}
+    for name, dpath in declared_params()[rule].items():
+        value = config
+        for key in dpath.split("/"):
+            value = value[key]
+        values[name] = value
+    return RecordingParams(**values)
+
+
+def fake_snakemake(rule: str, inputs: dict, outputs: dict, log: Path, settings: dict):
+    return types.SimpleNamespace(
+        rule=rule,
+        input=_Files({key: str(value) for key, value in inputs.items()}),
+        output=_Files({key: str(value) for key, value in outputs.items()}),
+        log=[str(log)],
+        params=rule_params(rule, settings),
+    )
 
 
 # --- Tests ------------------------------------------------------------------------------------
@@ -271,10 +362,60 @@ def test_a_missing_font_package_says_what_to_install(monkeypatch):
 
 
 def test_the_glyph_check_catches_a_missing_glyph():
-    fig = figures.new_figure(2, 1)
+    fig = plotting.new_figure(2, 1)
     fig.text(0.5, 0.5, "\U0001f600")  # an emoji: in no font matplotlib is given
     with pytest.raises(AssertionError, match="missing from font"):
         draw_checking_glyphs(fig)
+
+
+def test_one_script_per_rule_that_imports_no_other_script():
+    rules = declared_params()
+    text = FIGURES_SMK.read_text("utf-8")
+    assert set(rules) == set(SCRIPTS)
+    assert "figure_settings" not in text and "settings=" not in text
+    scripts = {path.stem for path in (ROOT / "scripts").glob("*.py")}
+    assert "figures" not in scripts
+    for rule, module in SCRIPTS.items():
+        block = text.split(f"rule {rule}:", 1)[1].split("\nrule ", 1)[0]
+        assert f'code=code("{rule}.py")' in block and f'"../../scripts/{rule}.py"' in block
+        source = Path(module.__file__).read_text("utf-8")
+        assert source.rstrip().endswith(
+            'if __name__ == "__main__":\n    main(snakemake)  # noqa: F821'
+        ), rule
+        imported = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                imported.add(node.module.split(".")[0])
+        assert not imported & scripts, (rule, imported & scripts)  # gwr and libraries only
+
+
+def test_each_rule_gets_the_figure_settings_its_figure_reads():
+    rules = declared_params()
+    assert {name: set(params) for name, params in rules.items()} == {
+        "fig_corpus": {"dpi", "regions", "max_regions"},
+        "fig_top_terms": {"dpi", "top_terms", "cmap", "regions", "max_regions"},
+        "fig_wordclouds": {
+            *("dpi", "wordcloud_words", "wordcloud_seed", "cmap", "regions", "max_regions"),
+        },
+        "fig_model_selection": {"dpi"},
+        "fig_topics": {"dpi", "top_terms", "cmap"},
+        "fig_region_topics": {
+            *("dpi", "cmap", "annotate_max", "max_regions", "linkage", "optimal_order_max"),
+        },
+        "fig_parts_topics": {
+            *("dpi", "parts", "cmap", "cmap_diverging", "annotate_max", "max_regions"),
+            *("linkage", "optimal_order_max"),
+        },
+        "fig_dendrograms": {"dpi", "linkage", "max_regions", "optimal_order_max"},
+        "fig_similarity": {
+            *("dpi", "cmap", "annotate_max", "linkage", "optimal_order_max", "max_regions"),
+        },
+    }
+    for params in rules.values():
+        for name, dpath in params.items():
+            assert dpath == ("tfidf/parts" if name == "parts" else f"figures/{name}")
 
 
 def test_chinese_text_draws_without_missing_glyphs(seed_figures):
@@ -284,9 +425,9 @@ def test_chinese_text_draws_without_missing_glyphs(seed_figures):
 
 
 def test_word_clouds_draw_from_the_seed(seed, fig_settings, monkeypatch):
-    monkeypatch.setattr(figures, "WORDCLOUD_PIXELS", (300, 200))  # smaller: faster
-    terms = figures.load_top_terms(seed.top_terms_csv)
-    fig = figures.wordclouds_figure(
+    monkeypatch.setattr(fig_wordclouds, "WORDCLOUD_PIXELS", (300, 200))  # smaller: faster
+    terms = figure_data.load_top_terms(seed.top_terms_csv, seed.labels_by_id)
+    fig = fig_wordclouds.wordclouds_figure(
         {region: dict(items) for region, items in terms.items()},
         str(cjk_font_path()),
         fig_settings["wordcloud_words"],
@@ -296,7 +437,7 @@ def test_word_clouds_draw_from_the_seed(seed, fig_settings, monkeypatch):
     assert [ax.get_title() for ax in fig.axes if ax.get_title()] == ["北京市", "东城区", "西城区"]
     draw_checking_glyphs(fig)
     drawn = fig.axes[0].images[0].get_array()
-    again = figures.wordcloud_image(
+    again = fig_wordclouds.wordcloud_image(
         dict(terms["北京市"]),
         str(cjk_font_path()),
         fig_settings["wordcloud_words"],
@@ -308,13 +449,13 @@ def test_word_clouds_draw_from_the_seed(seed, fig_settings, monkeypatch):
 
 def test_corpus_figure_names_the_missing_reports(seed):
     assert len(seed.missing) == 14
-    fig = figures.corpus_figure(seed.labels, seed.characters(), seed.missing)
+    fig = fig_corpus.corpus_figure(seed.labels, seed.characters(), seed.missing)
     texts = [text.get_text() for ax in fig.axes for text in ax.texts]
     box = next(text for text in texts if text.startswith("目录所列但缺失的报告"))
     assert "朝阳区" in box and "延庆区" in box and "(14)" in box
     assert any("16,960" in text for text in texts)  # 北京市's body, as reports.csv counts it
     assert not any(
-        t.startswith("目录所列") for t in _texts(figures.corpus_figure(["甲"], {"甲": {}}))
+        t.startswith("目录所列") for t in _texts(fig_corpus.corpus_figure(["甲"], {"甲": {}}))
     )
 
 
@@ -330,24 +471,54 @@ def test_loaders_read_what_the_workflow_writes(seed, tmp_path, settings):
     for name in names:
         setattr(output, name, str(tmp_path / f"{name}.csv"))
     write_outputs(split_corpus([str(SEED)], settings), output)
-    labels, characters, missing = figures.load_corpus(output.reports, output.toc, output.text)
+    labels, characters, missing = fig_corpus.load_corpus(output.reports, output.toc, output.text)
     assert labels == ["北京市", "东城区", "西城区"]
     assert missing == seed.missing
-    assert sum(characters["北京市"][part] for part in figures.PARTS) == 16960
+    assert sum(characters["北京市"][part] for part in BODY_PARTS) == 16960
     assert characters["西城区"]["appendix"] > 0
 
-    terms = figures.load_top_terms(seed.top_terms_csv)
+    terms = figure_data.load_top_terms(seed.top_terms_csv, seed.labels_by_id)
     assert list(terms) == ["北京市", "东城区", "西城区"]
     scores = [score for _, score in terms["东城区"]]
     assert scores == sorted(scores, reverse=True)
 
     path = tmp_path / "matrix.csv"
-    write_csv(path, ["region", "甲", "乙"], [["甲", "1.000000", "0.2"], ["乙", "0.2", "1.000000"]])
-    labels, matrix = figures.load_matrix(path)
+    write_csv(path, ["label", "甲", "乙"], [["甲", "1.000000", "0.2"], ["乙", "0.2", "1.000000"]])
+    labels, matrix = figure_data.load_matrix(path)
     assert labels == ["甲", "乙"] and matrix[0, 1] == pytest.approx(0.2)
-    write_csv(path, ["region", "甲", "乙"], [["甲", "1", "0.2"]])
-    with pytest.raises(ValueError, match="square"):
-        figures.load_matrix(path)
+    for rows in ([["甲", "1", "0.2"]], [["乙", "0.2", "1"], ["甲", "1", "0.2"]]):
+        write_csv(path, ["label", "甲", "乙"], rows)
+        with pytest.raises(ValueError, match="square"):
+            figure_data.load_matrix(path)
+
+
+def test_report_and_topic_labels_come_from_reports_csv_and_topic_label(tmp_path):
+    """Report labels are joined from reports.csv by report_id, whatever else a table carries;
+    topic labels are `topic_label`."""
+    by_id = {"r1": "北京市2024", "r2": "北京市2025"}
+    for extra in ("label", "region", None):  # the columns beside report_id do not matter
+        header = ["report_id", *([extra] if extra else []), "topic_1", "topic_2"]
+        rows = [
+            ["r2", *(["?"] if extra else []), "0.25", "0.75"],
+            ["r1", *(["?"] if extra else []), "1", "0"],
+        ]
+        write_csv(tmp_path / "report_topics.csv", header, rows)
+        labels, shares = fig_region_topics.load_report_topics(tmp_path / "report_topics.csv", by_id)
+        assert labels == ["北京市2025", "北京市2024"]
+        assert shares.tolist() == [[0.25, 0.75], [1.0, 0.0]]
+    write_csv(
+        tmp_path / "topics.csv",
+        ["topic", "topic_label", "ranking", "rank", "term", "weight", "relevance"],
+        [
+            [2, "乙·丙", "weight", 1, "乙", "0.5", "0"],
+            [1, "甲·丁", "weight", 2, "丁", "0.2", "0"],
+            [1, "甲·丁", "weight", 1, "甲", "0.6", "0"],
+            [1, "甲·丁", "relevance", 1, "丁", "0.2", "0"],
+        ],
+    )
+    topics = fig_topics.load_topics(tmp_path / "topics.csv", 10)
+    assert [(t["topic"], t["topic_label"]) for t in topics] == [(1, "甲·丁"), (2, "乙·丙")]
+    assert topics[0]["terms"] == [("甲", 0.6), ("丁", 0.2)]
 
 
 def test_part_shares_are_weighted_by_kept_tokens():
@@ -357,13 +528,74 @@ def test_part_shares_are_weighted_by_kept_tokens():
         {"report_id": "a", "part": "plans", "kept_tokens": "5", "topic_1": "0.5", "topic_2": "0.5"},
         {"report_id": "b", "part": "plans", "kept_tokens": "2", "topic_1": "0", "topic_2": "1"},
     ]
-    shares = figures.part_topic_shares(rows, ["a", "b"])
+    shares = fig_parts_topics.part_topic_shares(rows, ["a", "b"], ["review", "plans"])
     assert shares["review"][0] == pytest.approx([0.75, 0.25])
     assert np.isnan(shares["review"][1]).all()  # b has no review: left blank, not zero
     assert shares["plans"] == pytest.approx(np.array([[0.5, 0.5], [0, 1]]))
 
 
+def test_the_parts_compared_come_from_the_config(seed, tmp_path, fig_settings, monkeypatch):
+    """tfidf.parts: a heatmap per part in its order, the shift of the first two."""
+    doc_topics = tmp_path / "doc_topics.csv"
+    rows = seed.doc_rows()
+    write_csv(doc_topics, list(rows[0]), rows)
+    reports = tmp_path / "reports.csv"
+    write_csv(reports, list(seed.reports[0]), seed.reports)
+    chosen = tmp_path / "chosen.json"
+    chosen.write_text(json.dumps({"k": TOPICS, "labels": [f"主题{k}" for k in range(TOPICS)]}))
+    inputs = {"doc_topics": doc_topics, "reports": reports, "chosen": chosen}
+
+    def drawn(parts):
+        fig = fig_parts_topics.draw(
+            doc_topics,
+            reports,
+            chosen,
+            parts,
+            fig_settings["cmap"],
+            fig_settings["cmap_diverging"],
+            fig_settings["annotate_max"],
+            fig_settings["max_regions"],
+            fig_settings["linkage"],
+            fig_settings["optimal_order_max"],
+        )
+        draw_checking_glyphs(fig)
+        return fig, [ax.get_title() for ax in fig.axes if ax.images]
+
+    fig, titles = drawn(["review", "plans"])
+    assert titles == ["工作回顾 review of the past year", "今年安排 plans for this year"] + [
+        "变化 shift: 安排 − 回顾 plans − review"
+    ]
+    assert fig.get_suptitle().startswith(
+        "回顾与安排的主题占比 Topic shares: review of the past year vs plans for this year"
+    )
+    fig, titles = drawn(["plans", "government", "review"])
+    assert titles[:3] == [
+        "今年安排 plans for this year",
+        "政府自身建设 government's own conduct",
+        "工作回顾 review of the past year",
+    ]
+    assert titles[3] == "变化 shift: 自身建设 − 安排 government − plans"
+    assert fig.get_suptitle().startswith("安排、自身建设与回顾的主题占比")
+    fig, titles = drawn(["plans"])
+    assert titles == ["今年安排 plans for this year"]  # one part: no shift
+    fig, titles = drawn([])
+    assert not titles and "tfidf.parts is empty" in _texts(fig)[0]
+
+    # Through the entry: the param `parts` (tfidf.parts) decides.
+    saved = []
+    monkeypatch.setattr(fig_parts_topics, "save_figure", lambda fig, *_: saved.append(fig))
+    snakemake = fake_snakemake(
+        "fig_parts_topics", inputs, {"png": "p.png", "svg": "p.svg"}, tmp_path / "log", fig_settings
+    )
+    snakemake.params.parts = ["review", "plans", "closing"]
+    fig_parts_topics.main(snakemake)
+    (fig,) = saved
+    assert len([ax for ax in fig.axes if ax.images]) == 4
+
+
 def test_region_labels_are_unique():
+    from gwr.regions import report_labels
+
     rows = [
         {
             "report_id": "beijing-chaoyang-2024",
@@ -380,7 +612,7 @@ def test_region_labels_are_unique():
         {"report_id": "beijing-2024", "region": "北京市", "parent": "", "year": "2024"},
         {"report_id": "beijing-2025", "region": "北京市", "parent": "", "year": "2025"},
     ]
-    assert figures.region_labels(rows) == [
+    assert report_labels(rows) == [
         "北京市朝阳区",
         "长春市朝阳区",
         "北京市2024",
@@ -390,26 +622,27 @@ def test_region_labels_are_unique():
 
 def test_heatmaps_say_which_way_is_alike_and_annotate_small_grids(seed, fig_settings):
     distances = seed.distances
-    cosine = figures.similarity_figure(seed.labels, distances["tfidf"], "tfidf")
-    jsd = figures.similarity_figure(seed.labels, distances["jsd"], "jsd")
+    similarity_figure = fig_similarity.similarity_figure
+    cosine = similarity_figure(seed.labels, distances[TFIDF_COSINE], TFIDF_COSINE)
+    jsd = similarity_figure(seed.labels, distances[TOPIC_JSD], TOPIC_JSD)
     assert "越高越相似 higher = more alike" in cosine.axes[0].get_title()
     assert "越低越相似 lower = more alike" in jsd.axes[0].get_title()
     annotations = [text.get_text() for text in cosine.axes[0].texts]
     assert len(annotations) == 9 and annotations.count("1.00") == 3
     assert all(re.fullmatch(r"\d\.\d\d", text) for text in annotations)
-    silent = figures.similarity_figure(seed.labels, distances["tfidf"], "tfidf", annotate_max=2)
+    silent = similarity_figure(seed.labels, distances[TFIDF_COSINE], TFIDF_COSINE, annotate_max=2)
     assert not silent.axes[0].texts
 
 
 def test_31_provinces_stay_legible(provincial, seed_figures, fig_settings):
     assert len(provincial.labels) == 31
-    grown = ("similarity_jsd", "dendrograms", "region_topics", "corpus")
+    grown = (f"similarity_{TOPIC_JSD}", "dendrograms", "region_topics", "corpus")
     renderer_figures = all_figures(provincial, fig_settings, (*grown, "top_terms"))
     small = seed_figures
     for name in (*grown, "top_terms"):
         big, little = renderer_figures[name].get_size_inches(), small[name].get_size_inches()
         assert big[1] > little[1], name  # grows with the number of regions
-    heatmap = renderer_figures["similarity_jsd"]
+    heatmap = renderer_figures[f"similarity_{TOPIC_JSD}"]
     draw_checking_glyphs(heatmap)
     ax = heatmap.axes[0]
     labels = tick_labels(ax)
@@ -433,7 +666,7 @@ def test_31_provinces_stay_legible(provincial, seed_figures, fig_settings):
     titled = [ax for ax in top_terms.axes if ax.get_title()]
     assert len(titled) == 31  # one panel per province, wrapped into a grid
     rows = {round(ax.get_position().y0, 3) for ax in titled}
-    assert len(rows) == -(-31 // figures.GRID_MAX_COLUMNS)
+    assert len(rows) == -(-31 // plotting.GRID_MAX_COLUMNS)
 
 
 def test_save_figure_is_atomic_reproducible_and_at_least_150_dpi(seed, tmp_path, fig_settings):
@@ -443,7 +676,7 @@ def test_save_figure_is_atomic_reproducible_and_at_least_150_dpi(seed, tmp_path,
     distances = seed.distances
 
     def draw():
-        return figures.similarity_figure(seed.labels, distances["jsd"], "jsd")
+        return fig_similarity.similarity_figure(seed.labels, distances[TOPIC_JSD], TOPIC_JSD)
 
     fig = draw()
     width, height = fig.get_size_inches()
@@ -474,28 +707,14 @@ def test_save_figure_is_atomic_reproducible_and_at_least_150_dpi(seed, tmp_path,
     assert not (tmp_path / "d.png").exists()
 
 
-class _Files(dict):
-    __getattr__ = dict.__getitem__
-
-
-def fake_snakemake(rule: str, inputs: dict, outputs: dict, log: Path, settings: dict):
-    return types.SimpleNamespace(
-        rule=rule,
-        input=_Files({key: str(value) for key, value in inputs.items()}),
-        output=_Files({key: str(value) for key, value in outputs.items()}),
-        log=[str(log)],
-        params=types.SimpleNamespace(settings=settings),
-    )
-
-
 def test_the_snakemake_entry_writes_every_output(seed, tmp_path, fig_settings, monkeypatch):
     matrices = {}
-    for measure, name in figures.SIMILARITY_INPUTS.items():
+    for measure in MEASURES:
         matrix = seed.distances[measure]
-        matrices[name] = tmp_path / f"{name}.csv"
+        matrices[measure] = tmp_path / f"{measure}.csv"
         write_csv(
-            matrices[name],
-            ["region", *seed.labels],
+            matrices[measure],
+            ["label", *seed.labels],
             [
                 [label, *(f"{v:.6f}" for v in row)]
                 for label, row in zip(seed.labels, matrix, strict=True)
@@ -503,20 +722,24 @@ def test_the_snakemake_entry_writes_every_output(seed, tmp_path, fig_settings, m
         )
     log = tmp_path / "logs" / "dendrograms.log"
     outputs = {"png": tmp_path / "out" / "dendrograms.png", "svg": tmp_path / "out" / "d.svg"}
-    figures.main(fake_snakemake("fig_dendrograms", matrices, outputs, log, fig_settings))
+    snakemake = fake_snakemake("fig_dendrograms", matrices, outputs, log, fig_settings)
+    fig_dendrograms.main(snakemake)
     assert all(path.stat().st_size > 0 for path in outputs.values())
     assert "dendrograms" in log.read_text("utf-8")
+    assert snakemake.params._read == set(declared_params()["fig_dendrograms"])
 
     # fig_similarity: one figure per measure, to its own pair of outputs (saving tested above).
     saved = []
-    monkeypatch.setattr(figures, "save_figure", lambda fig, png, svg, dpi: saved.append(png))
+    monkeypatch.setattr(fig_similarity, "save_figure", lambda fig, png, svg, dpi: saved.append(png))
     outputs = {
         f"{kind}_{measure}": tmp_path / f"similarity_{measure}.{kind}"
-        for measure in figures.SIMILARITY_INPUTS
+        for measure in MEASURES
         for kind in ("png", "svg")
     }
-    figures.main(fake_snakemake("fig_similarity", matrices, outputs, log, fig_settings))
-    assert saved == [str(outputs[f"png_{measure}"]) for measure in figures.SIMILARITY_INPUTS]
+    snakemake = fake_snakemake("fig_similarity", matrices, outputs, log, fig_settings)
+    fig_similarity.main(snakemake)
+    assert saved == [str(outputs[f"png_{measure}"]) for measure in MEASURES]
+    assert snakemake.params._read == set(declared_params()["fig_similarity"])
 
 
 # Every rule, drawn through the entry from the results of a real run of the workflow on the seed.
@@ -527,10 +750,12 @@ RESULT_INPUTS = {
         "text": "corpus/text",
     },
     "fig_top_terms": {"top_terms": "tfidf/top_terms.csv", "reports": "corpus/reports.csv"},
+    "fig_wordclouds": {"top_terms": "tfidf/top_terms.csv", "reports": "corpus/reports.csv"},
     "fig_model_selection": {"selection": "lda/model_selection.csv", "chosen": "lda/chosen.json"},
-    "fig_topics": {"topics": "lda/chosen/topics.csv", "chosen": "lda/chosen.json"},
+    "fig_topics": {"topics": "lda/chosen/topics.csv"},
     "fig_region_topics": {
         "report_topics": "lda/chosen/report_topics.csv",
+        "reports": "corpus/reports.csv",
         "chosen": "lda/chosen.json",
     },
     "fig_parts_topics": {
@@ -538,9 +763,7 @@ RESULT_INPUTS = {
         "reports": "corpus/reports.csv",
         "chosen": "lda/chosen.json",
     },
-    "fig_dendrograms": {
-        name: f"similarity/{name}.csv" for name in figures.SIMILARITY_INPUTS.values()
-    },
+    "fig_dendrograms": {measure: f"similarity/{measure}.csv" for measure in MEASURES},
 }
 
 
@@ -554,10 +777,35 @@ def test_figures_from_the_results_of_a_run(rule, seed_run, tmp_path, fig_setting
         draw_checking_glyphs(fig)
         drawn.append((fig, png, svg, dpi))
 
-    monkeypatch.setattr(figures, "save_figure", draw_instead_of_saving)
+    monkeypatch.setattr(SCRIPTS[rule], "save_figure", draw_instead_of_saving)
     outputs = {"png": tmp_path / "figure.png", "svg": tmp_path / "figure.svg"}
-    figures.main(fake_snakemake(rule, inputs, outputs, tmp_path / "log", fig_settings))
+    snakemake = fake_snakemake(rule, inputs, outputs, tmp_path / "log", fig_settings)
+    SCRIPTS[rule].main(snakemake)
     assert [(png, svg) for _, png, svg, _ in drawn] == [(str(outputs["png"]), str(outputs["svg"]))]
+    assert snakemake.params._read == set(declared_params()[rule])  # reads all it gets, no more
+
+
+@pytest.fixture()
+def done(seed_run, tmp_path):
+    """A copy of a completed seed run, free to change."""
+    workdir = tmp_path / "project"
+    shutil.copytree(seed_run, workdir, symlinks=True)
+    return workdir
+
+
+@pytest.mark.workflow
+def test_a_figure_script_or_setting_reruns_that_figure_only(done):
+    assert "Nothing to be done" in run_snakemake(done, "--dry-run").stdout
+    script = done / "scripts" / "fig_wordclouds.py"
+    original = script.read_text("utf-8")
+    script.write_text(original + "# an edit of the word clouds only\n", "utf-8")
+    jobs = planned_jobs(run_snakemake(done, "--dry-run").stdout)
+    assert jobs == {"fig_wordclouds": 1, "report_page": 1, "all": 1}
+
+    script.write_text(original, "utf-8")
+    set_config(done, **{"figures.wordcloud_seed": 2})
+    jobs = planned_jobs(run_snakemake(done, "--dry-run").stdout)
+    assert jobs == {"fig_wordclouds": 1, "report_page": 1, "all": 1}
 
 
 # --- Many regions: caps (figures.max_regions) ---------------------------------------------------
@@ -584,23 +832,20 @@ def hundred(seed, tmp_path_factory):
         source = seed.ids[number % len(seed.ids)]
         records = seed.paragraphs[source]
         (folder / "text" / f"{report_id}.jsonl").write_text(jsonl_text(records), "utf-8")
-        body = sum(len(p["text"]) for p in records if p["part"] in figures.PARTS)
+        body = sum(len(p["text"]) for p in records if p["part"] in BODY_PARTS)
         region = f"地区{report_id[1:]}"
         reports.append(
             {"report_id": report_id, "region": region, "parent": "", "year": "2024"}
-            | {"characters": body, "source": source}
+            | {"characters": body, "label": region, "source": source}
         )
     for row in sorted(reports, key=lambda row: row["report_id"]):  # as tfidf writes them
         top_rows += [
-            {**r, "report_id": row["report_id"], "region": row["region"]}
+            {**r, "report_id": row["report_id"], "label": row["label"], "region": row["region"]}
             for r in top
             if r["report_id"] == row["source"]
         ]
-    write_csv(
-        folder / "reports.csv",
-        ["report_id", "region", "parent", "year", "characters"],
-        [[r["report_id"], r["region"], r["parent"], r["year"], r["characters"]] for r in reports],
-    )
+    columns = ["report_id", "region", "parent", "year", "characters", "label"]
+    write_csv(folder / "reports.csv", columns, [[r[c] for c in columns] for r in reports])
     write_csv(folder / "top_terms.csv", list(top[0]), top_rows)
     write_csv(
         folder / "toc.csv",
@@ -613,9 +858,9 @@ def hundred(seed, tmp_path_factory):
 def drawn_by_entry(rule, inputs, tmp_path, settings, monkeypatch) -> list:
     """The figures the Snakemake entry of `rule` draws (not saved: saving is tested above)."""
     drawn = []
-    monkeypatch.setattr(figures, "save_figure", lambda fig, png, svg, dpi: drawn.append(fig))
+    monkeypatch.setattr(SCRIPTS[rule], "save_figure", lambda fig, png, svg, dpi: drawn.append(fig))
     outputs = {"png": tmp_path / "figure.png", "svg": tmp_path / "figure.svg"}
-    figures.main(fake_snakemake(rule, inputs, outputs, tmp_path / "log", settings))
+    SCRIPTS[rule].main(fake_snakemake(rule, inputs, outputs, tmp_path / "log", settings))
     return drawn
 
 
@@ -625,16 +870,17 @@ def _titled_axes(fig):
 
 def test_which_regions_a_figure_shows():
     keys = [(f"地区{i}", "朝阳区" if i in (3, 7) else f"地区{i}", f"id-{9 - i}") for i in range(10)]
+    select_regions = figure_data.select_regions
     # None named: the first by report id (id-0 … id-3 are regions 9 … 6), in the figure's order.
-    assert figures.select_regions(keys, [], 4) == [6, 7, 8, 9]
-    assert figures.select_regions(keys, [], 40) == list(range(10))
+    assert select_regions(keys, [], 4) == [6, 7, 8, 9]
+    assert select_regions(keys, [], 40) == list(range(10))
     # Named by label, region name (all its reports) or report id; in the figure's order, capped.
-    assert figures.select_regions(keys, ["id-0", "朝阳区", "地区1"], 10) == [1, 3, 7, 9]
-    assert figures.select_regions(keys, ["id-0", "朝阳区", "地区1"], 2) == [1, 3]
+    assert select_regions(keys, ["id-0", "朝阳区", "地区1"], 10) == [1, 3, 7, 9]
+    assert select_regions(keys, ["id-0", "朝阳区", "地区1"], 2) == [1, 3]
     with pytest.raises(ValueError, match="figures.regions: 海淀区 matches no report"):
-        figures.select_regions(keys, ["地区1", "海淀区"], 10)
-    assert figures.selection_note(10, 10, False, "t.csv") == ""
-    note = figures.selection_note(4, 10, False, "tfidf/top_terms.csv")
+        select_regions(keys, ["地区1", "海淀区"], 10)
+    assert figure_data.selection_note(10, 10, False, "t.csv") == ""
+    note = figure_data.selection_note(4, 10, False, "tfidf/top_terms.csv")
     assert "显示 4/10 个地区" in note and "first by report id" in note and "top_terms.csv" in note
 
 
@@ -662,7 +908,7 @@ def test_top_terms_of_many_regions_show_max_regions_panels_and_say_so(
 
 
 def test_word_clouds_of_many_regions_are_capped(hundred, tmp_path, fig_settings, monkeypatch):
-    monkeypatch.setattr(figures, "WORDCLOUD_PIXELS", (120, 80))  # smaller: faster
+    monkeypatch.setattr(fig_wordclouds, "WORDCLOUD_PIXELS", (120, 80))  # smaller: faster
     inputs = {"top_terms": hundred / "top_terms.csv", "reports": hundred / "reports.csv"}
     settings = {**fig_settings, "max_regions": 5}
     (fig,) = drawn_by_entry("fig_wordclouds", inputs, tmp_path, settings, monkeypatch)
@@ -701,9 +947,9 @@ def test_a_heatmap_of_many_regions_is_one_raster_image_without_names(tmp_path, f
     count = HUNDRED
     labels = [f"地区{number:03d}" for number in range(count)]
     matrix = _symmetric(count)
-    order = figures.cluster_order(figures.distance_matrix(matrix, "tfidf"), "average")
-    fig = figures.similarity_figure(
-        labels, matrix, "tfidf", annotate_max=count, order=order, max_regions=36
+    order = figure_data.cluster_order(figure_data.distance_matrix(matrix, TFIDF_COSINE), "average")
+    fig = fig_similarity.similarity_figure(
+        labels, matrix, TFIDF_COSINE, annotate_max=count, order=order, max_regions=36
     )
     ax = fig.axes[0]
     assert len(ax.images) == 1 and ax.images[0].get_rasterized()
@@ -717,9 +963,9 @@ def test_a_heatmap_of_many_regions_is_one_raster_image_without_names(tmp_path, f
     assert svg.count("<image") <= 2  # the heatmap (and the colour bar): images, not cells
 
     # Past RASTER_MAX_CELLS regions, runs of alike regions are averaged, and the title says so.
-    big = figures.RASTER_MAX_CELLS + 50
-    fig = figures.similarity_figure(
-        [str(n) for n in range(big)], _symmetric(big, 1), "tfidf", max_regions=36
+    big = plotting.RASTER_MAX_CELLS + 50
+    fig = fig_similarity.similarity_figure(
+        [str(n) for n in range(big)], _symmetric(big, 1), TFIDF_COSINE, max_regions=36
     )
     assert fig.axes[0].images[0].get_array().shape == ((big + 1) // 2, (big + 1) // 2)
     assert "每格为相邻 2 个地区的均值" in fig.axes[0].get_title()
@@ -730,19 +976,23 @@ def test_region_topic_heatmaps_of_many_regions_are_images_in_clustering_order(fi
     shares = rng.dirichlet(np.full(TOPICS, 0.3), HUNDRED)
     regions = [f"地区{number:03d}" for number in range(HUNDRED)]
     labels = [f"主题{k}" for k in range(TOPICS)]
-    order = figures.share_order(shares, "average")
+    order = figure_data.share_order(shares, "average")
     assert sorted(order) == list(range(HUNDRED))
-    fig = figures.region_topics_figure(regions, labels, shares, max_regions=36, order=order)
+    fig = fig_region_topics.region_topics_figure(
+        regions, labels, shares, max_regions=36, order=order
+    )
     ax = fig.axes[0]
     assert len(ax.images) == 1 and not ax.texts and not tick_labels(ax)
-    assert [t.get_text() for t in tick_labels(ax, "x")] == figures.topic_axis_labels(labels)
+    assert [t.get_text() for t in tick_labels(ax, "x")] == plotting.topic_axis_labels(labels)
     assert np.allclose(ax.images[0].get_array(), shares[order])
     assert "全部 100 个地区" in ax.get_title()
 
     review, plans = shares, rng.dirichlet(np.full(TOPICS, 0.3), HUNDRED)
     review[5] = np.nan  # a region without a review
-    order = figures.share_order(np.hstack([review, plans]), "average")
-    fig = figures.parts_topics_figure(regions, labels, review, plans, max_regions=36, order=order)
+    order = figure_data.share_order(np.hstack([review, plans]), "average")
+    fig = fig_parts_topics.parts_topics_figure(
+        regions, labels, {"review": review, "plans": plans}, max_regions=36, order=order
+    )
     panels = [ax for ax in fig.axes if ax.images]
     assert len(panels) == 3 and all(not ax.texts and not tick_labels(ax) for ax in panels)
     assert "全部 100 个地区" in fig.get_suptitle() and "地区005" in fig.get_suptitle()
@@ -751,9 +1001,11 @@ def test_region_topic_heatmaps_of_many_regions_are_images_in_clustering_order(fi
 
 def test_dendrograms_of_many_regions_are_cut_to_max_regions_named_clusters(fig_settings):
     labels = [f"地区{number:03d}" for number in range(HUNDRED)]
-    distances = figures.distance_matrix(_symmetric(HUNDRED, 3), "tfidf")
-    fig = figures.dendrograms_figure(
-        [("tfidf", labels, distances), ("jsd", labels, distances)], "average", max_leaves=36
+    distances = figure_data.distance_matrix(_symmetric(HUNDRED, 3), TFIDF_COSINE)
+    fig = fig_dendrograms.dendrograms_figure(
+        [(TFIDF_COSINE, labels, distances), (TOPIC_JSD, labels, distances)],
+        "average",
+        max_leaves=36,
     )
     draw_checking_glyphs(fig)
     for ax in fig.axes:
@@ -782,16 +1034,17 @@ def test_matrices_and_document_topics_are_read_as_they_come(tmp_path, monkeypatc
     ]
     ids = [f"r{n}" for n in range(5)]
     columns = [f"topic_{k + 1}" for k in range(4)]
-    sums = {part: np.zeros((5, 4)) for part in figures.COMPARED_PARTS}
+    parts = ("review", "plans")
+    sums = {part: np.zeros((5, 4)) for part in parts}
     for row in rows:  # the plain reckoning, a row at a time
         if row["part"] in sums:
             vector = np.array([float(row[c]) for c in columns])
             sums[row["part"]][ids.index(row["report_id"])] += float(row["kept_tokens"]) * vector
     expected = {part: totals / totals.sum(axis=1, keepdims=True) for part, totals in sums.items()}
     write_csv(tmp_path / "doc_topics.csv", list(rows[0]), rows)
-    monkeypatch.setattr(figures, "DOC_CHUNK", 7)  # many chunks
+    monkeypatch.setattr(fig_parts_topics, "DOC_CHUNK", 7)  # many chunks
     with open(tmp_path / "doc_topics.csv", encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        streamed = figures.part_topic_shares(reader, ids, columns=reader.fieldnames)
-    for part in figures.COMPARED_PARTS:
+        streamed = fig_parts_topics.part_topic_shares(reader, ids, parts, columns=reader.fieldnames)
+    for part in parts:
         assert np.array_equal(streamed[part], expected[part], equal_nan=True)

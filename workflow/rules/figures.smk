@@ -1,9 +1,8 @@
-# Step 5: figures (results/figures/): PNG for reading, SVG as the vector copy. For many regions,
-# figures name at most figures.max_regions of them (see scripts/figures.py).
-
-
-def figure_settings(wildcards):
-    return settings("figures")
+# Step 5: figures (results/figures/): PNG for reading, SVG as the vector copy. One script per
+# figure (scripts/fig_*.py; shared code in scripts/gwr/plotting.py and figure_data.py), and each
+# rule takes only the settings its figure reads, so that a change reruns only the figures it
+# affects. For many regions, figures name at most figures.max_regions of them (see
+# scripts/gwr/figure_data.py).
 
 
 rule fig_corpus:
@@ -28,10 +27,12 @@ rule fig_corpus:
         mem_mb=600,
         runtime=10,
     params:
-        code=code("figures.py"),
-        settings=figure_settings,
+        code=code("fig_corpus.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        regions=lookup(dpath="figures/regions", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
     script:
-        "../../scripts/figures.py"
+        "../../scripts/fig_corpus.py"
 
 
 rule fig_top_terms:
@@ -55,10 +56,14 @@ rule fig_top_terms:
         mem_mb=600,
         runtime=10,
     params:
-        code=code("figures.py"),
-        settings=figure_settings,
+        code=code("fig_top_terms.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        top_terms=lookup(dpath="figures/top_terms", within=config),
+        cmap=lookup(dpath="figures/cmap", within=config),
+        regions=lookup(dpath="figures/regions", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
     script:
-        "../../scripts/figures.py"
+        "../../scripts/fig_top_terms.py"
 
 
 rule fig_wordclouds:
@@ -82,10 +87,15 @@ rule fig_wordclouds:
         mem_mb=600,
         runtime=10,
     params:
-        code=code("figures.py"),
-        settings=figure_settings,
+        code=code("fig_wordclouds.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        wordcloud_words=lookup(dpath="figures/wordcloud_words", within=config),
+        wordcloud_seed=lookup(dpath="figures/wordcloud_seed", within=config),
+        cmap=lookup(dpath="figures/cmap", within=config),
+        regions=lookup(dpath="figures/regions", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
     script:
-        "../../scripts/figures.py"
+        "../../scripts/fig_wordclouds.py"
 
 
 rule fig_model_selection:
@@ -109,16 +119,15 @@ rule fig_model_selection:
         mem_mb=600,
         runtime=10,
     params:
-        code=code("figures.py"),
-        settings=figure_settings,
+        code=code("fig_model_selection.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
     script:
-        "../../scripts/figures.py"
+        "../../scripts/fig_model_selection.py"
 
 
 rule fig_topics:
     input:
         topics=rules.lda_choose.output.topics,
-        chosen=rules.lda_choose.output.chosen_json,
     output:
         png=report(
             "results/figures/topics.png",
@@ -136,15 +145,18 @@ rule fig_topics:
         mem_mb=600,
         runtime=10,
     params:
-        code=code("figures.py"),
-        settings=figure_settings,
+        code=code("fig_topics.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        top_terms=lookup(dpath="figures/top_terms", within=config),
+        cmap=lookup(dpath="figures/cmap", within=config),
     script:
-        "../../scripts/figures.py"
+        "../../scripts/fig_topics.py"
 
 
 rule fig_region_topics:
     input:
         report_topics=rules.lda_choose.output.report_topics,
+        reports=rules.split_reports.output.reports,
         chosen=rules.lda_choose.output.chosen_json,
     output:
         png=report(
@@ -163,10 +175,15 @@ rule fig_region_topics:
         mem_mb=600,
         runtime=10,
     params:
-        code=code("figures.py"),
-        settings=figure_settings,
+        code=code("fig_region_topics.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        cmap=lookup(dpath="figures/cmap", within=config),
+        annotate_max=lookup(dpath="figures/annotate_max", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
+        linkage=lookup(dpath="figures/linkage", within=config),
+        optimal_order_max=lookup(dpath="figures/optimal_order_max", within=config),
     script:
-        "../../scripts/figures.py"
+        "../../scripts/fig_region_topics.py"
 
 
 rule fig_parts_topics:
@@ -191,10 +208,17 @@ rule fig_parts_topics:
         mem_mb=600,
         runtime=10,
     params:
-        code=code("figures.py"),
-        settings=figure_settings,
+        code=code("fig_parts_topics.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        parts=lookup(dpath="tfidf/parts", within=config),
+        cmap=lookup(dpath="figures/cmap", within=config),
+        cmap_diverging=lookup(dpath="figures/cmap_diverging", within=config),
+        annotate_max=lookup(dpath="figures/annotate_max", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
+        linkage=lookup(dpath="figures/linkage", within=config),
+        optimal_order_max=lookup(dpath="figures/optimal_order_max", within=config),
     script:
-        "../../scripts/figures.py"
+        "../../scripts/fig_parts_topics.py"
 
 
 rule fig_dendrograms:
@@ -219,10 +243,13 @@ rule fig_dendrograms:
         mem_mb=600,
         runtime=10,
     params:
-        code=code("figures.py"),
-        settings=figure_settings,
+        code=code("fig_dendrograms.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        linkage=lookup(dpath="figures/linkage", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
+        optimal_order_max=lookup(dpath="figures/optimal_order_max", within=config),
     script:
-        "../../scripts/figures.py"
+        "../../scripts/fig_dendrograms.py"
 
 
 rule fig_similarity:
@@ -231,24 +258,24 @@ rule fig_similarity:
         topic_jsd=rules.similarity.output.topic_jsd,
         topic_hellinger=rules.similarity.output.topic_hellinger,
     output:
-        png_tfidf=report(
+        png_tfidf_cosine=report(
             "results/figures/similarity_tfidf_cosine.png",
             caption="../report/fig_similarity.rst",
             category="5. Similarity",
         ),
-        svg_tfidf="results/figures/similarity_tfidf_cosine.svg",
-        png_jsd=report(
+        svg_tfidf_cosine="results/figures/similarity_tfidf_cosine.svg",
+        png_topic_jsd=report(
             "results/figures/similarity_topic_jsd.png",
             caption="../report/fig_similarity.rst",
             category="5. Similarity",
         ),
-        svg_jsd="results/figures/similarity_topic_jsd.svg",
-        png_hellinger=report(
+        svg_topic_jsd="results/figures/similarity_topic_jsd.svg",
+        png_topic_hellinger=report(
             "results/figures/similarity_topic_hellinger.png",
             caption="../report/fig_similarity.rst",
             category="5. Similarity",
         ),
-        svg_hellinger="results/figures/similarity_topic_hellinger.svg",
+        svg_topic_hellinger="results/figures/similarity_topic_hellinger.svg",
     log:
         "results/logs/figures/similarity.log",
     benchmark:
@@ -259,7 +286,12 @@ rule fig_similarity:
         mem_mb=600,
         runtime=10,
     params:
-        code=code("figures.py"),
-        settings=figure_settings,
+        code=code("fig_similarity.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        cmap=lookup(dpath="figures/cmap", within=config),
+        annotate_max=lookup(dpath="figures/annotate_max", within=config),
+        linkage=lookup(dpath="figures/linkage", within=config),
+        optimal_order_max=lookup(dpath="figures/optimal_order_max", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
     script:
-        "../../scripts/figures.py"
+        "../../scripts/fig_similarity.py"

@@ -21,9 +21,9 @@ rule report_page:
         fig_topics=rules.fig_topics.output.png,
         fig_region_topics=rules.fig_region_topics.output.png,
         fig_parts_topics=rules.fig_parts_topics.output.png,
-        fig_similarity_tfidf=rules.fig_similarity.output.png_tfidf,
-        fig_similarity_jsd=rules.fig_similarity.output.png_jsd,
-        fig_similarity_hellinger=rules.fig_similarity.output.png_hellinger,
+        fig_similarity_tfidf_cosine=rules.fig_similarity.output.png_tfidf_cosine,
+        fig_similarity_topic_jsd=rules.fig_similarity.output.png_topic_jsd,
+        fig_similarity_topic_hellinger=rules.fig_similarity.output.png_topic_hellinger,
         fig_dendrograms=rules.fig_dendrograms.output.png,
     output:
         html="results/report.html",
