@@ -13,8 +13,18 @@ SALUTATION_ONLY = re.compile(r"^各位代表[：！，。!:,]?$")
 TOC_LINE = re.compile(r"^(?P<entry>.+?)\s*(?:[.．·…。]{5,}|…{2,})\s*(?P<page>\d+)?$")
 TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 SUB_HEADING = re.compile(r"^（[一二三四五六七八九十]{1,3}）")
+# A glossary entry: 1.term：definition, or ［1］term：definition (an annex of annotations).
+_ENTRY_NUMBER = r"(?:(?P<number>\d{1,3}) ?[.．、]|[［\[【〔](?P<bracketed>\d{1,3})[］\]】〕])"
 GLOSSARY_ENTRY = re.compile(
-    r"^(?P<number>\d{1,3}) ?[.．、] ?(?P<term>[^：:]{1,60}?) ?[：:] ?(?P<definition>.+)$"
+    rf"^{_ENTRY_NUMBER} ?(?P<term>[^：:]{{1,60}}?) ?[：:] ?(?P<definition>.+)$"
+)
+# An entry's term on a line of its own (its definition on the next line).
+GLOSSARY_TERM = re.compile(rf"^{_ENTRY_NUMBER} ?(?P<term>[^：:。，]{{1,40}}?)[：:]?$")
+# An enumeration item 一是…: its lead clause (up to the first comma or stop) names it.
+ENUMERATION_ITEM = re.compile(r"^(?P<lead>[一二三四五六七八九十]{1,3}是[^，。；：！？]{1,30})")
+# A numbered subsection line, never an unnumbered top-level heading.
+_NUMBERED = re.compile(
+    r"^(?:（[一二三四五六七八九十\d]{1,3}）|\d{1,2}[.．、]|[一二三四五六七八九十]+是)"
 )
 
 
@@ -151,7 +161,7 @@ def assign_parts(paragraphs: list[Paragraph], settings: Settings) -> list[Paragr
     openings = [i for i, p in enumerate(paragraphs) if OPENING.match(p.text)]
     closing_start = openings[-1] if openings and openings[-1] > 0 else len(paragraphs)
     top_count = 0
-    part, top, sub = "opening", "", ""
+    part, top, sub, item = "opening", "", "", ""
     sub_part = ""
     for index, paragraph in enumerate(paragraphs):
         text = paragraph.text
@@ -161,30 +171,38 @@ def assign_parts(paragraphs: list[Paragraph], settings: Settings) -> list[Paragr
         is_unnumbered = (
             len(text) <= settings.max_heading_chars
             and "。" not in text
+            and not _NUMBERED.match(text)
             and unnumbered.fullmatch(text)
         )
         if index > 0 and (TOP_HEADING.match(text) or is_unnumbered):
             name, whole = _heading_text(text, settings)
             part = _top_part(name, top_count, settings)
             top_count += 1
-            top, sub, sub_part = name, "", ""
+            top, sub, sub_part, item = name, "", "", ""
             paragraph.heading = 1 if whole else 0
         elif index > 0 and top and SUB_HEADING.match(text):
             name, whole = _heading_text(text, settings)
-            sub = name
+            sub, item = name, ""
             sub_part = "government" if any(k in name for k in settings.government_keywords) else ""
             paragraph.heading = 2 if whole else 0
+        elif index > 0 and top and (enumeration := ENUMERATION_ITEM.match(text)):
+            # 一是…, 二是…: the items of an enumeration are subsections of their own, named by
+            # their lead clause; what follows an item belongs to it until the next.
+            item = enumeration.group("lead")
+            paragraph.heading = (
+                3 if len(text) <= settings.max_heading_chars and "。" not in text else 0
+            )
         elif index > 0 and OPENING.match(text):
             # A paragraph addressed to the deputies closes the current subsection. In the plans,
             # "各位代表！新形势、新任务对政府自身建设提出了更高要求…" opens the part on the
             # government's own conduct in reports that give it no heading of its own.
-            sub, sub_part = "", ""
+            sub, sub_part, item = "", "", ""
             if part == "plans" and any(k in text for k in settings.government_keywords):
                 part = "government"
         paragraph.part = sub_part or part
         if index > 0 and not top:
             paragraph.part = "opening"
-        paragraph.section = tuple(name for name in (top, sub) if name)
+        paragraph.section = tuple(name for name in (top, sub, item) if name)
     if top_count == 0:
         for paragraph in paragraphs[1:closing_start]:
             paragraph.part = "other"
@@ -192,27 +210,48 @@ def assign_parts(paragraphs: list[Paragraph], settings: Settings) -> list[Paragr
 
 
 def parse_glossary(appendix: list[Paragraph], settings: Settings) -> list[dict]:
-    """Numbered `term：definition` entries under a 名词解释 heading of an appendix."""
+    """Numbered entries under a 名词解释 (or 注释) heading of an appendix: `1.term：definition`,
+    `［1］term：definition`, or `1.term` with its definition on the next line."""
     glossary_heading = settings.compiled("glossary_headings")
     appendix_heading = settings.compiled("appendix_headings")
     entries, active = [], False
+    pending = None
     for paragraph in appendix:
         if paragraph.heading:
+            pending = None
             active = bool(glossary_heading.fullmatch(paragraph.text)) or (
                 active and not appendix_heading.fullmatch(paragraph.text)
             )
             continue
-        match = GLOSSARY_ENTRY.match(paragraph.text) if active else None
+        if not active:
+            continue
+        match = GLOSSARY_ENTRY.match(paragraph.text)
         if match:
-            entries.append(
-                {
-                    "number": int(match.group("number")),
-                    "term": match.group("term").strip(),
-                    "definition": match.group("definition").strip(),
-                    "line": paragraph.line,
-                }
-            )
+            term, definition = match.group("term"), match.group("definition")
+        elif (only_term := GLOSSARY_TERM.match(paragraph.text)) is not None:
+            # The term alone; its definition is the next paragraph (read then).
+            pending = (only_term, paragraph.line)
+            continue
+        elif pending is not None and not GLOSSARY_TERM.match(paragraph.text):
+            match, line = pending
+            term, definition = match.group("term"), paragraph.text
+            entries.append(_entry(match, term, definition, line))
+            pending = None
+            continue
+        else:
+            continue
+        pending = None
+        entries.append(_entry(match, term, definition, paragraph.line))
     return entries
+
+
+def _entry(match: re.Match, term: str, definition: str, line: int) -> dict:
+    return {
+        "number": int(match.group("number") or match.group("bracketed")),
+        "term": term.strip(),
+        "definition": definition.strip(),
+        "line": line,
+    }
 
 
 def _appendix_paragraphs(lines: list[tuple[int, str]], settings: Settings) -> list[Paragraph]:
