@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from gwr.regions import place_names, region_level, region_units, report_id, report_labels, slug
 from gwr.header import find_speaker, parse_date, parse_header
+from gwr.regions import place_names, region_level, region_units, report_id, report_labels, slug
 from gwr.text import normalise_line
 
 

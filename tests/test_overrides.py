@@ -45,8 +45,8 @@ def test_a_nested_override_equal_to_the_config_reruns_nothing(done):
     # '12' as Snakemake passes it is the integer 12 of config/config.yaml: nothing changed.
     output = run_snakemake(done, "--dry-run", "--config", "split={max_header_lines: 12}").stdout
     assert "Nothing to be done" in output
-    output = run_snakemake(done, "--dry-run", "--config", "lda={k: [4, 6, 8, 10, 12, 14, 16, 18, 20]}")
-    assert "Nothing to be done" in output.stdout
+    every_k = "lda={k: [4, 6, 8, 10, 12, 14, 16, 18, 20]}"
+    assert "Nothing to be done" in run_snakemake(done, "--dry-run", "--config", every_k).stdout
 
 
 def test_a_nested_override_reruns_exactly_its_jobs_and_takes_effect(done):

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from gwr.regions import report_labels
 from report_page import FIGURES, render
 
 
@@ -85,6 +86,7 @@ def test_render_escapes_text():
         "reports": [
             {
                 "region": "<script>",
+                "label": "<script>",
                 "parent": "",
                 "level": "district",
                 "year": "2024",
@@ -150,8 +152,10 @@ def many_regions(count: int) -> dict:
         }
         for number, (report_id, region) in enumerate(zip(ids, regions, strict=True))
     ]
+    for row, label in zip(reports, report_labels(reports), strict=True):
+        row["label"] = label
     terms = [
-        {"report_id": r["report_id"], "region": r["region"], "rank": str(k), "term": f"词{k}"}
+        {"report_id": r["report_id"], "label": r["label"], "rank": str(k), "term": f"词{k}"}
         for r in reports
         for k in range(1, 4)
     ]
@@ -175,7 +179,7 @@ def many_regions(count: int) -> dict:
         "chosen": CHOSEN,
         "topics": [],
         "report_topics": [
-            {"report_id": r["report_id"], "region": r["region"], "topic_1": "0.5", "topic_2": "0.5"}
+            {"report_id": r["report_id"], "label": r["label"], "topic_1": "0.5", "topic_2": "0.5"}
             for r in reports
         ],
         "pairs": [],
@@ -195,7 +199,7 @@ def test_tables_list_at_most_regions_shown_and_say_where_the_rest_are():
     assert table_rows(page, "分析了什么") == 50  # reports found
     assert table_rows(page, "输入文件 source") == 50
     assert table_rows(page, "各地强调什么") == 50  # keywords
-    assert table_rows(page, "回顾与安排") == 50  # keywords by part
+    assert table_rows(page, "分部分 By part") == 50  # keywords by part
     assert table_rows(page, "各地区主题占比") == 50  # topic shares
     for note in (
         "显示前 50 份报告（共 300）",
