@@ -484,7 +484,9 @@ def split_source(
     latest_year: int | None = None,
 ) -> SourceResult:
     """Find the reports in one decoded source text."""
-    raw, numbers, broken = source_lines(text, settings.max_line_chars)
+    raw, numbers, broken = source_lines(
+        text, settings.max_line_chars, settings.lead_chars, settings.paragraph_chars
+    )
     norm = [normalise_line(line) for line in raw]
     count = len(raw)
     owner: list[str | None] = [None] * count  # 'report' or a reason for dropping

@@ -49,6 +49,8 @@ class Settings:
     unnumbered_headings: tuple[str, ...]
     max_debris_chars: int
     max_line_chars: int
+    lead_chars: int
+    paragraph_chars: int
     widget_words: tuple[str, ...]
     max_widget_chars: int
     source_labels: tuple[str, ...]

@@ -189,42 +189,65 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-_BREAK = re.compile(
-    r"(?=各位代表[:：!！，,])"
-    r"|(?<=[。！!；;])(?=[一二三四五六七八九十]{1,3}、)"
-    r"|(?<=[。！!；;])(?=[（(][一二三四五六七八九十]{1,3}[）)])"
-)
 _LEADING_TITLE = re.compile(r"^\s*(?:\d{4}年)?[^，。,\s]{0,20}?政\s?府\s?工\s?作\s?报\s?告")
+# Sentences of a line, each with its closing punctuation.
+_SENTENCES = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
+# A sentence that always starts a paragraph: 各位代表, a heading of any level, a dash item.
+_PARAGRAPH_START = re.compile(
+    r"^(?:各位代表|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"
+    r"|\d{1,2}[.．、](?!\d)|——)"
+)
+# A sentence that starts a paragraph once the paragraph has some length: a short lead sentence
+# (加力扩大有效投资。) or an enumeration item (一是…).
+_LEAD_SENTENCE = re.compile(r"^(?:[^，。；！？,;!?]{2,20}[。！!]|[一二三四五六七八九十]{1,2}是)")
 
 
-def break_line(line: str, max_chars: int) -> list[str]:
+def break_line(line: str, max_chars: int, lead_chars: int, paragraph_chars: int) -> list[str]:
     """Pieces of a line too long to be one paragraph (its paragraph breaks were lost).
 
-    The line is cut before each 各位代表, before numbered headings that follow a sentence end, after
-    a title at its start, and, where a piece is still too long, after the last full stop that
-    keeps it under `max_chars`. Nothing is removed: the pieces join up to the line.
+    After a title at its start, the line is cut into sentences and the sentences gathered into
+    paragraphs: a new paragraph starts at 各位代表, at a heading of any level (一、 （一） 1.) and
+    at a dash item (——); at a short lead sentence (加力扩大有效投资。) or an enumeration item (一是)
+    once the paragraph has `lead_chars` characters; and after any sentence once it has
+    `paragraph_chars`. (On the 31 provincial reports of 2025 joined into one line each, 120 and
+    400 give a median of 0.98 times the real paragraphs, from 0.73 to 1.83.) Nothing is removed:
+    the pieces join up to the line.
     """
     title = _LEADING_TITLE.match(line)
     head, rest = (line[: title.end()], line[title.end() :]) if title else ("", line)
     pieces = [head] if head else []
-    for piece in _BREAK.split(rest):
-        while len(piece) > max_chars:
-            cut = piece.rfind("。", 0, max_chars) + 1 or max_chars
-            pieces.append(piece[:cut])
-            piece = piece[cut:]
-        if piece:
-            pieces.append(piece)
+    current = ""
+    for sentence in _SENTENCES.findall(rest):
+        if current and (
+            _PARAGRAPH_START.match(sentence)
+            or (_LEAD_SENTENCE.match(sentence) and len(current) >= lead_chars)
+            or len(current) >= paragraph_chars
+        ):
+            pieces.append(current)
+            current = ""
+        current += sentence
+        while len(current) > max_chars:  # a "sentence" with no stop in it
+            pieces.append(current[:max_chars])
+            current = current[max_chars:]
+    if current:
+        pieces.append(current)
     return pieces
 
 
-def source_lines(text: str, max_chars: int) -> tuple[list[str], list[int], list[int]]:
+def source_lines(
+    text: str, max_chars: int, lead_chars: int, paragraph_chars: int
+) -> tuple[list[str], list[int], list[int]]:
     """(lines, their 1-based line numbers, numbers of the lines that had to be broken).
 
     A line longer than `max_chars` is broken into several pieces that keep its line number.
     """
     pieces, numbers, broken = [], [], []
     for number, line in enumerate(split_lines(text), start=1):
-        parts = [line] if len(line) <= max_chars else break_line(line, max_chars)
+        parts = (
+            [line]
+            if len(line) <= max_chars
+            else break_line(line, max_chars, lead_chars, paragraph_chars)
+        )
         if len(parts) > 1:
             broken.append(number)
         pieces.extend(parts)
