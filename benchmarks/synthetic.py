@@ -8,8 +8,9 @@ paragraphs, the closing appeal, appendices), with every plain body paragraph rep
 paragraph drawn at random from all the reports' plain body paragraphs. The draw is seeded by n, so
 a corpus is the same on every machine, and the corpus of N reports is a prefix of the corpus of
 any larger N. Each synthetic report gets its own year (2025, 2024, … going back one year for each
-round of 31), written to a manifest (file, region, year; the region is left empty, so that the
-report's own header names it), so that region and year stay unique.
+round of 31, down to 1949, the earliest plausible year, then again from 2025 with a parent of its
+own, 合成1, 合成2 …), written to a manifest (file, region, year, parent; the region is left empty,
+so that the report's own header names it), so that region and year stay unique and plausible.
 """
 
 import argparse
@@ -28,6 +29,8 @@ NUMERAL = "一二三四五六七八九十"
 NUMBERED = re.compile(rf"^\s*(?:[{NUMERAL}]+、|[（(][{NUMERAL}\d]+[)）]|\d+[.．、])")
 ADDRESS = "各位代表"
 FIRST_YEAR = 2025
+# The earliest year the splitter takes as plausible (gwr.header.FIRST_YEAR).
+EARLIEST_YEAR = 1949
 
 
 def template_files(folder: Path = PROVINCES) -> list[Path]:
@@ -82,6 +85,13 @@ def synthetic_report(n: int, templates: list[list[str]], pool: list[str], seed: 
     return "\n".join(lines)
 
 
+def year_and_parent(n: int, templates: int) -> dict:
+    """Report n's year and parent: one year back per round of `templates` reports, from 2025
+    down to 1949, then again from 2025 under a parent of its own (合成1 …)."""
+    cycle, back = divmod(n // templates, FIRST_YEAR - EARLIEST_YEAR + 1)
+    return {"year": FIRST_YEAR - back, "parent": f"合成{cycle}" if cycle else ""}
+
+
 def write_corpus(
     count: int, out: Path, files: list[Path] | None = None, seed: int = 1
 ) -> tuple[list[Path], Path]:
@@ -96,10 +106,10 @@ def write_corpus(
         path = out / name
         path.write_text(synthetic_report(n, templates, pool, seed), "utf-8")
         written.append(path)
-        rows.append({"file": name, "region": "", "year": FIRST_YEAR - n // len(templates)})
+        rows.append({"file": name, "region": "", **year_and_parent(n, len(templates))})
     manifest = out / "manifest.csv"
     with manifest.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["file", "region", "year"])
+        writer = csv.DictWriter(handle, fieldnames=["file", "region", "year", "parent"])
         writer.writeheader()
         writer.writerows(rows)
     return written, manifest

@@ -4,7 +4,7 @@ import pytest
 from conftest import copy_project, run_snakemake, set_config
 from gwr.io import read_csv
 from scale import by_rule, rule_benchmarks, target_rows  # benchmarks/ (on the path: conftest)
-from synthetic import paragraph_slots, read_templates, write_corpus
+from synthetic import paragraph_slots, read_templates, write_corpus, year_and_parent
 
 
 def test_synthetic_reports_keep_a_real_reports_shape(provinces, tmp_path):
@@ -88,3 +88,12 @@ def test_targets_are_judged_on_the_measured_runs():
     # Nothing measured at N = 3000: the growth and memory targets say so.
     met = [row["met"] for row in target_rows(runs[:2], seed, None, 1000, 2)]
     assert met[0] == "not measured" and met[2] == "not measured"
+
+
+def test_synthetic_reports_keep_plausible_unique_years_at_any_size():
+    from gwr.header import FIRST_YEAR
+
+    keys = [(n % 31, *year_and_parent(n, 31).values()) for n in range(5000)]
+    assert len(set(keys)) == len(keys)  # region (the template), year and parent unique
+    assert min(year for _, year, _ in keys) >= FIRST_YEAR
+    assert max(year for _, year, _ in keys) == 2025

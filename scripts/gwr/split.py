@@ -13,6 +13,7 @@ The pure functions here are called by the tests; `main` is the thin entry for Sn
 import dataclasses
 import datetime
 import hashlib
+import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,6 +63,10 @@ from gwr.text import (
     normalise_line,
     source_lines,
 )
+
+
+# Warnings of the split shown on the console (all are in its log).
+CONSOLE_WARNINGS = 20
 
 
 @dataclasses.dataclass
@@ -752,7 +757,7 @@ def split_corpus(
             f"{unused[0]!r} matches no file of `inputs` ({len(unused)} such row(s)). Correct "
             "its `file` (the path as listed in `inputs`, or the file's name) or remove the row."
         )
-    sources = []
+    sources, warnings = [], []
     for path in files:
         data = Path(path).read_bytes()
         text, encoding = decode_bytes(data, path, settings.encodings)
@@ -795,10 +800,18 @@ def split_corpus(
                 )
             if not report.paragraphs:
                 raise InputError(f"{where}: the report has no paragraphs after cleaning.")
-        if log:
-            for warning in source.warnings + [w for r in source.reports for w in r.header.warnings]:
-                log.warning("%s", warning)
+        warnings.extend(source.warnings + [w for r in source.reports for w in r.header.warnings])
         sources.append(source)
+    if log:
+        # All in the log; the first few on the console too (a corpus of thousands of reports
+        # whose manifest sets every year would print thousands of lines).
+        for number, warning in enumerate(warnings):
+            log.log(logging.WARNING if number < CONSOLE_WARNINGS else logging.INFO, "%s", warning)
+        if len(warnings) > CONSOLE_WARNINGS:
+            log.warning(
+                "… and %d more warnings of the split (see its log)",
+                len(warnings) - CONSOLE_WARNINGS,
+            )
     corpus = Corpus(sources)
     check_duplicates(corpus.reports, settings)
     assign_report_ids(corpus.reports)
@@ -978,6 +991,19 @@ def write_outputs(corpus: Corpus, output, log=None) -> None:
                 len(missing),
                 "、".join(missing),
             )
+        # The cross-check the other way: a report of a compendium that its contents do not list.
+        listed = {row["report_id"] for row in toc_rows if row["report_id"]}
+        for source in corpus.sources:
+            for report in source.reports if source.toc else ():
+                if report.report_id not in listed:
+                    log.warning(
+                        "%s line %d: %s%s %s is not listed in the file's table of contents",
+                        source.source_file,
+                        report.first_line,
+                        report.header.parent,
+                        report.header.region,
+                        report.header.year,
+                    )
         for report in corpus.reports:
             log.info(
                 "%s: %s%s %s, lines %d-%d, %d paragraphs, %d appendix paragraphs, "
