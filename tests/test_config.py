@@ -64,6 +64,17 @@ def test_the_regular_expressions_compile(config, pattern_key):
         re.compile(pattern)
 
 
+def test_an_exact_path_is_that_file_whatever_its_name_holds(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("report[1].txt", "report1.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert expand_inputs(["report[1].txt"]) == ["report[1].txt"]  # not report1.txt
+    assert expand_inputs(["report[0-9].txt"]) == ["report1.txt"]  # a pattern, no such file
+    (tmp_path / "report{2}.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"holds \{ or \}.*Rename the file"):
+        expand_inputs(["report{2}.txt"])
+
+
 def test_inputs_expand_in_order_without_duplicates(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name in ("b.txt", "a.txt"):

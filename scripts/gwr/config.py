@@ -222,7 +222,11 @@ def expand_inputs(patterns: list[str]) -> list[str]:
     """Paths and glob patterns of `inputs` -> existing files, in order, without duplicates."""
     files: list[str] = []
     for pattern in patterns:
-        if glob.has_magic(pattern):
+        # A file of that exact name is that file, whatever characters it holds (report[1].txt
+        # is not a pattern for report1.txt).
+        if os.path.isfile(pattern):
+            matches = [pattern]
+        elif glob.has_magic(pattern):
             matches = sorted(
                 path for path in glob.glob(pattern, recursive=True) if os.path.isfile(path)
             )
@@ -231,13 +235,18 @@ def expand_inputs(patterns: list[str]) -> list[str]:
                     f"config key 'inputs': the pattern {pattern!r} matches no file "
                     f"(working directory {os.getcwd()}). Correct the pattern or remove it."
                 )
-        elif not os.path.isfile(pattern):
+        else:
             raise ConfigError(
                 f"config key 'inputs': the file {pattern!r} does not exist "
                 f"(working directory {os.getcwd()}). Correct the path or remove it."
             )
-        else:
-            matches = [pattern]
+        for match in matches:
+            if "{" in match or "}" in match:
+                raise ConfigError(
+                    f"config key 'inputs': the file name {match!r} holds {{ or }}, which "
+                    "Snakemake reads as a wildcard in any input path. Rename the file "
+                    "(brackets [ ] and other characters are fine)."
+                )
         files.extend(match for match in matches if match not in files)
     return files
 
