@@ -13,6 +13,8 @@ or ends like a sentence.
   来源 编辑 责任编辑 作者 发布时间 …) and a colon, or is such a note in brackets `（来源：…日报）`;
 - `time_stamp`: a line that starts with a numeric date (2025-01-15 09:30 …);
 - `photo_caption`: a line that credits a photograph (… 摄, 图为…, 摄影：…);
+- `markup`: what a wiki's editor leaves behind: a line of placeholder text
+  (`split.markup_placeholders`: 粗体文字 …) or of markup characters alone (''', ==, **);
 - `licence_notice`: a line of a licence or copyright notice (`split.licence_markers`: 公有领域,
   Public domain, 著作权法 …), or a bare `true`/`false` left by a page's template.
 """
@@ -23,6 +25,7 @@ _LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|cn|net|org|gov)(?:\.cn)?\b
 _STAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}[:：]\d{2}")
 _NUMERIC_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b")
 _PHOTO = re.compile(r"(?:^图为|^图片?[：:]|摄影[：:]|[\s（(]摄[）)]?$|记者\s?\S{2,4}\s?摄)")
+_MARKUP = re.compile(r"['\"=*#~_|\-]+")
 _TEMPLATE_WORDS = {"true", "false", "null", "none", "undefined"}
 _BRACKETS = re.compile(r"[\s【】\[\]（）()《》〈〉<>|｜/、·•>》《—-]+")
 # The share of a line's characters that widget words must cover for the line to be a widget.
@@ -52,6 +55,8 @@ def debris_kind(line: str, settings) -> str | None:
         return None
     if settings.compiled("debris_lines").fullmatch(line):
         return "web_debris"
+    if line in settings.markup_placeholders or _MARKUP.fullmatch(line):
+        return "markup"
     if line.strip().lower() in _TEMPLATE_WORDS:
         return "licence_notice"
     if any(marker.lower() in line.lower() for marker in settings.licence_markers):

@@ -56,7 +56,7 @@ _SESSION = re.compile(
 _NATIONAL_SESSION = re.compile(r"第[一二三四五六七八九十\d]{1,4}届全国人民代表大会")
 # A title: 政府工作报告 with the region and year in either order, a（全文）/（摘要）note after it.
 _TITLE = re.compile(
-    r"(?:(?P<year>\d{4})年)?(?P<region>[^0-9，。：；！？]{0,20}?)(?:(?P<year_after>\d{4})年度?)?"
+    rf"(?:(?P<year>\d{{4}})年)?(?P<region>[{CJK}·]{{0,20}}?)(?:(?P<year_after>\d{{4}})年度?)?"
     r"(?:人民)?政府工作报告(?:[（(](?:全文|摘要|摘登|节选|实录|图文|文字实录)[）)])?"
 )
 _TITLE_PARTS = "政府工作报告"
@@ -212,8 +212,7 @@ def parse_header(
 
     `header`: the lines between the title and the opening; `where`: "file line N" of the title,
     for messages; `body`: the body's first paragraphs; `headings`: (text, part) of top-level
-    headings. A year outside 1949…`latest_year` is an InputError naming the line, unless other
-    evidence gives a plausible one (then a warning).
+    headings. A year outside 1949…`latest_year` is an InputError naming the line.
     """
     from gwr.io import InputError
 
@@ -237,31 +236,21 @@ def parse_header(
         if year:
             years.append((year, source))
     latest = latest_year if latest_year is not None else 10_000
-    good = [(year, source) for year, source in years if plausible(year, latest)]
     for year, source in years:
         if not plausible(year, latest):
-            message = (
+            raise InputError(
                 f"{where}: the {source.replace('_', ' ')} gives the year {year}, which is not "
-                f"plausible for a report (before {FIRST_YEAR} or after {latest})"
+                f"plausible for a report (before {FIRST_YEAR} or after {latest}). Correct the "
+                "text, or give the year in the manifest (`manifest` in the config)."
             )
-            if not good:
-                raise InputError(
-                    message + ". Correct the text, or give the year in the manifest "
-                    "(`manifest` in the config)."
-                )
-            result.warnings.append(message + f"; the {good[0][1].replace('_', ' ')} is used")
-    # In order of the evidence (the title first); where the title and the session date disagree,
-    # the session date, the more specific, wins.
-    chosen = good[0] if good else None
-    session = next((y for y in good if y[1] == "session_line"), None)
-    if chosen and session and session[0] != chosen[0]:
-        result.warnings.append(
-            f"{where}: the title says {chosen[0]}, the session line {result.session_date}: "
-            f"the session date's year {session[0]} is used"
-        )
-        chosen = session
-    if chosen:
-        result.year, result.year_source = chosen
+    # In the order of the evidence: the title first; a session date that disagrees is named.
+    if years:
+        result.year, result.year_source = years[0]
+        if any(year != result.year for year, _ in years):
+            result.warnings.append(
+                f"{where}: the title says {result.year}, the session line "
+                f"{result.session_date}: the title's year {result.year} is used"
+            )
     result.speaker, speaker_region = find_speaker(header)
 
     session_region = ""

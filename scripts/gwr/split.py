@@ -64,7 +64,6 @@ from gwr.text import (
     source_lines,
 )
 
-
 # Warnings of the split shown on the console (all are in its log).
 CONSOLE_WARNINGS = 20
 
@@ -249,21 +248,15 @@ _MIN_APPEAL_CHARS = 10
 
 def _closing_end(norm: list[str], closing: int, end: int, settings: Settings) -> int:
     """The last line of the closing appeal that starts at `closing` (the last 各位代表): the
-    following lines that read as its sentences — ending like a sentence, long enough, no
-    debris. The first other line ends it: what comes after is an appendix or the page's tail."""
+    following lines that read as its sentences. The first other line ends it: what comes after
+    is an appendix or the page's tail."""
     last = closing
     for i in range(closing + 1, end):
-        line = norm[i]
-        if not line:
+        if not norm[i]:
             continue
-        if (
-            len(line) >= _MIN_APPEAL_CHARS
-            and _SENTENCE_END.search(line[-1])
-            and debris_kind(line, settings) is None
-        ):
-            last = i
-            continue
-        break
+        if not _ends_sentence(norm[i], settings):
+            break
+        last = i
     return last
 
 
@@ -272,22 +265,33 @@ _PARAGRAPH_END = "。！？!?：:；;…”’」』"
 # A line that starts with one of these continues the line before it.
 _CONTINUATION = "，,、。；;：:）)》」』”’！!？?"
 _ENUMERATION = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|——|\d+[.．、])"
+    r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|——|\d+[.．、](?!\d))"
 )
 _ANY_PUNCTUATION = re.compile(r"[，,、。；;：:！!？?]")
+# A section's number on a line of its own (一 / 二 …, as older reports set them).
+_LONE_NUMBER = re.compile(r"[一二三四五六七八九十]{1,3}")
 # Shorter lines are pieces of a sentence, not headings (在 / 关于 / 一是 on a line of their own).
 _MIN_HEADING_CHARS = 4
 # A line ending with these is a sentence left open (认真实施《 / …的).
 _OPEN_ENDINGS = tuple("《“‘（(「『的在于和与及对把将")
 
 
-def _rejoin_broken_lines(lines: list[tuple[int, str]], settings: Settings) -> list[tuple[int, str]]:
+def _rejoin_broken_lines(
+    lines: list[tuple[int, str]], raw: list[str], settings: Settings
+) -> list[tuple[int, str]]:
     """Lines of one sentence broken apart (a page that set its links on lines of their own:
-    …在聽了劉少奇同志 / 關於憲法草案的報告 / 並進行了…) joined again. A line joins the one
-    before it when that one ends mid-sentence (no closing punctuation, not a heading) and it
-    does not start a paragraph of its own (a heading, 各位代表, 一是, ——), or when it starts
-    with punctuation that continues a sentence (，、。）》). Reports whose lines are paragraphs
-    are left as they are."""
+    …在聽了劉少奇同志 / 關於憲法草案的報告 / 並進行了…) joined again.
+
+    Two layouts are told apart by the blank lines between the body's lines:
+    - paragraphs set apart by blank lines (Wikisource, the seed): within a block, a line
+      joins the one before it unless that one ends a sentence or is a numbered heading, or the
+      line is a heading itself;
+    - a paragraph per line (most files): a line joins the one before it only when that one
+      ends mid-sentence and is no heading or lead line (一是…, ——…, a short line without
+      punctuation: the second line of a heading), and the line starts no paragraph of its own;
+      or when it starts with punctuation that continues a sentence (，、。）》).
+    A blank line is always a paragraph break (a line of zero-width characters is not blank:
+    a page's invisible link mark)."""
     unnumbered = settings.compiled("unnumbered_headings")
 
     def is_heading(text: str) -> bool:
@@ -295,52 +299,86 @@ def _rejoin_broken_lines(lines: list[tuple[int, str]], settings: Settings) -> li
             TOP_HEADING.match(text)
             or SUB_HEADING.match(text)
             or OPENING.match(text)
+            or _LONE_NUMBER.fullmatch(text)
             or (len(text) <= settings.max_heading_chars and unnumbered.fullmatch(text))
         )
 
-    def is_heading_like(text: str) -> bool:
-        # A heading, an enumeration's lead (一是聚焦…，着力…), or a short line without any
-        # punctuation (the second line of a heading broken in two): never joined onto.
-        if is_heading(text):
-            return True
+    def is_numbered_heading(text: str) -> bool:
+        return bool(
+            (TOP_HEADING.match(text) or SUB_HEADING.match(text) or _LONE_NUMBER.fullmatch(text))
+            and len(text) <= settings.max_heading_chars
+            and "。" not in text
+        )
+
+    def is_lead(text: str) -> bool:
+        # An item's short lead line (一是聚焦全方位扩大内需，着力提消费促投资), or a short line
+        # without any punctuation (the second line of a heading broken in two).
         if _ENUMERATION.match(text):
-            return len(text) > _MIN_HEADING_CHARS
+            return _MIN_HEADING_CHARS < len(text) <= settings.max_heading_chars
         return (
             _MIN_HEADING_CHARS <= len(text) <= settings.max_heading_chars
             and not _ANY_PUNCTUATION.search(text)
             and not text.endswith(_OPEN_ENDINGS)
         )
 
+    def gap_is_blank(before: int, after: int) -> bool:
+        return not all(raw[j].strip() for j in range(before + 1, after))
+
+    gaps = [gap_is_blank(a, b) for (a, _), (b, _) in zip(lines, lines[1:], strict=False)]
+    blocks = bool(gaps) and sum(gaps) >= len(gaps) / 2
+
     joined: list[tuple[int, str]] = []
-    for index, text in lines:
-        if joined and not is_heading_like(joined[-1][1]) and not is_heading(text):
-            previous = joined[-1][1]
-            open_sentence = not previous.endswith(tuple(_PARAGRAPH_END))
-            if text.startswith(tuple(_CONTINUATION)) or (
-                open_sentence and not _ENUMERATION.match(text)
-            ):
-                joined[-1] = (joined[-1][0], previous + text)
-                continue
-        joined.append((index, text))
+    for number, (index, text) in enumerate(lines):
+        if not joined or gaps[number - 1] or is_heading(text):
+            joined.append((index, text))
+            continue
+        previous = joined[-1][1]
+        ends_sentence = previous.endswith(tuple(_PARAGRAPH_END))
+        continues = text.startswith(tuple(_CONTINUATION))
+        if blocks:
+            join = (continues or not ends_sentence) and not is_numbered_heading(previous)
+        else:
+            join = not is_heading(previous) and (
+                continues
+                or (not ends_sentence and not is_lead(previous) and not _ENUMERATION.match(text))
+            )
+        if join:
+            joined[-1] = (joined[-1][0], previous + text)
+        else:
+            joined.append((index, text))
     return joined
 
 
 def _trim_tail(lines: list[tuple[int, str]], owner, end: int, settings: Settings) -> None:
-    """The short lines after the last paragraph of `lines` (a body or an appendix) are a page's
-    tail when debris lies among or after them (本作品是中华人民共和国的 / 法律 / 、 … 公有领域):
-    they become `web_tail`. Without debris after them (an appendix's last 主办单位：… line) they
-    stay."""
-    last_paragraph = max(
+    """The page's tail at the end of `lines` (a body without a closing appeal, or an appendix):
+    after the last paragraph and the sentences that follow it (as `_closing_end` reads a
+    closing appeal), the lines left become `web_tail` when debris lies among or after them
+    (本作品是中华人民共和国的 / 法律 / 、 … 公有领域). Without debris after them (an appendix's
+    last 主办单位：… line) they stay."""
+    last = max(
         (k for k, (_, text) in enumerate(lines) if len(text) > settings.max_debris_chars),
         default=None,
     )
-    if last_paragraph is None or last_paragraph == len(lines) - 1:
+    if last is None:
         return
-    after = lines[last_paragraph][0]
+    while last + 1 < len(lines) and _ends_sentence(lines[last + 1][1], settings):
+        last += 1
+    if last == len(lines) - 1:
+        return
+    after = lines[last][0]
     if any(owner[i] not in (None, "report") for i in range(after + 1, end)):
-        for i, _ in lines[last_paragraph + 1 :]:
+        for i, _ in lines[last + 1 :]:
             owner[i] = "web_tail"
-        del lines[last_paragraph + 1 :]
+        del lines[last + 1 :]
+
+
+def _ends_sentence(line: str, settings: Settings) -> bool:
+    """A line that reads as a sentence of the report: long enough, ending like a sentence."""
+    return (
+        len(line) >= _MIN_APPEAL_CHARS
+        and bool(_SENTENCE_END.search(line[-1]))
+        and debris_kind(line, settings) is None
+    )
 
 
 def _build_report(
@@ -408,9 +446,13 @@ def _build_report(
     # appendix, the page's tail is what follows the last paragraph.
     for lines in (appendix_lines,) if closing > opening_index else (body_lines, appendix_lines):
         _trim_tail(lines, owner, end, settings)
-    body_lines = _rejoin_broken_lines(body_lines, settings)
+    body_lines = _rejoin_broken_lines(body_lines, raw, settings)
     last = (appendix_lines or body_lines)[-1][0] if body_lines or appendix_lines else opening_index
     first = start.title if start.title is not None else min(start.header, default=opening_index)
+    for i in start.header:
+        # A page's time stamp, toolbar or source line between the title and the opening.
+        if i != start.title and norm[i] and (kind := debris_kind(norm[i], settings)):
+            owner[i] = kind
     for i in range(first, last + 1):
         if owner[i] is None:
             owner[i] = "report"
@@ -439,7 +481,8 @@ def _build_report(
         body=[p.text for p in paragraphs],
         # Only headings that name their part by their words tell the year (一、2024年工作回顾).
         headings=[
-            (p.text, keyword_part(p.text, settings)) for p in paragraphs if p.heading == 1
+            (name, keyword_part(name, settings))
+            for name in dict.fromkeys(p.section[0] for p in paragraphs if p.section)
         ],
     )
     report = Report(
@@ -857,9 +900,7 @@ def check_duplicates(reports: Sequence[Report], settings: Settings) -> None:
     cache: dict[int, set[int]] = {}
     for a, b in sorted(_candidate_pairs(reports)):
         first, second = reports[a], reports[b]
-        share = overlap(
-            cache.setdefault(a, shingles(first)), cache.setdefault(b, shingles(second))
-        )
+        share = overlap(cache.setdefault(a, shingles(first)), cache.setdefault(b, shingles(second)))
         if share >= settings.duplicate_overlap:
             raise InputError(
                 f"the same report twice ({share:.0%} of the text in common): "

@@ -20,8 +20,8 @@ GLOSSARY_ENTRY = re.compile(
 )
 # An entry's term on a line of its own (its definition on the next line).
 GLOSSARY_TERM = re.compile(rf"^{_ENTRY_NUMBER} ?(?P<term>[^：:。，]{{1,40}}?)[：:]?$")
-# An enumeration item 一是…: its lead clause (up to the first comma or stop) names it.
-ENUMERATION_ITEM = re.compile(r"^(?P<lead>[一二三四五六七八九十]{1,3}是[^，。；：！？]{1,30})")
+# An enumeration item 一是…, named like a heading (the line, or its first sentence).
+ENUMERATION_ITEM = re.compile(r"^[一二三四五六七八九十]{1,3}是")
 # A numbered subsection line, never an unnumbered top-level heading.
 _NUMBERED = re.compile(
     r"^(?:（[一二三四五六七八九十\d]{1,3}）|\d{1,2}[.．、]|[一二三四五六七八九十]+是)"
@@ -55,6 +55,7 @@ class Settings:
     max_widget_chars: int
     source_labels: tuple[str, ...]
     licence_markers: tuple[str, ...]
+    markup_placeholders: tuple[str, ...]
     min_report_chars: int
     duplicate_overlap: float
 
@@ -187,13 +188,11 @@ def assign_parts(paragraphs: list[Paragraph], settings: Settings) -> list[Paragr
             sub, item = name, ""
             sub_part = "government" if any(k in name for k in settings.government_keywords) else ""
             paragraph.heading = 2 if whole else 0
-        elif index > 0 and top and (enumeration := ENUMERATION_ITEM.match(text)):
-            # 一是…, 二是…: the items of an enumeration are subsections of their own, named by
-            # their lead clause; what follows an item belongs to it until the next.
-            item = enumeration.group("lead")
-            paragraph.heading = (
-                3 if len(text) <= settings.max_heading_chars and "。" not in text else 0
-            )
+        elif index > 0 and top and ENUMERATION_ITEM.match(text):
+            # 一是…, 二是…: the items of an enumeration are subsections of their own, named as
+            # headings are; what follows an item belongs to it until the next.
+            item, whole = _heading_text(text, settings)
+            paragraph.heading = 3 if whole else 0
         elif index > 0 and OPENING.match(text):
             # A paragraph addressed to the deputies closes the current subsection. In the plans,
             # "各位代表！新形势、新任务对政府自身建设提出了更高要求…" opens the part on the
