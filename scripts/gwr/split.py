@@ -10,9 +10,11 @@ appendix) or in the list of dropped lines, so that nothing is thrown away silent
 The pure functions here are called by the tests; `main` is the thin entry for Snakemake.
 """
 
+import csv
 import dataclasses
 import datetime
 import hashlib
+import io
 import logging
 import re
 from collections.abc import Sequence
@@ -33,11 +35,11 @@ from gwr.header import (
 from gwr.io import (
     InputError,
     jsonl_text,
-    read_csv,
     replace_directory,
     setup_logging,
     write_csv,
 )
+from gwr.readers import EDITED_FILE_ENCODINGS, read_source, read_text_file
 from gwr.regions import (
     region_level,
     region_units,
@@ -56,13 +58,7 @@ from gwr.structure import (
     keyword_part,
     parse_glossary,
 )
-from gwr.text import (
-    decode_bytes,
-    html_to_text,
-    looks_like_html,
-    normalise_line,
-    source_lines,
-)
+from gwr.text import normalise_line, source_lines
 
 # Warnings of the split shown on the console (all are in its log).
 CONSOLE_WARNINGS = 20
@@ -97,6 +93,10 @@ class SourceResult:
     toc: list[dict]
     broken_lines: list[int] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    # What the reader did to the file (encoding, conversion, re-joined lines), and whether its
+    # traditional characters were converted to simplified.
+    notes: list[str] = dataclasses.field(default_factory=list)
+    converted: bool = False
 
     @property
     def characters_dropped(self) -> int:
@@ -530,11 +530,15 @@ def split_source(
     manifest_entry: dict | None = None,
     encoding: str = "utf-8",
     latest_year: int | None = None,
+    line_of=None,
 ) -> SourceResult:
-    """Find the reports in one decoded source text."""
+    """Find the reports in one decoded source text. `line_of`: the file's line where a line of
+    `text` starts, when the reader re-joined lines (a hard-wrapped text, a PDF)."""
     raw, numbers, broken = source_lines(
         text, settings.max_line_chars, settings.lead_chars, settings.paragraph_chars
     )
+    if line_of is not None:
+        numbers = [line_of(number) for number in numbers]
     norm = [normalise_line(line) for line in raw]
     count = len(raw)
     owner: list[str | None] = [None] * count  # 'report' or a reason for dropping
@@ -723,6 +727,7 @@ REPORT_COLUMNS = [
     "glossary_terms",
     "source_characters",
     "title",
+    "converted",
 ]
 SOURCE_COLUMNS = [
     "source_file",
@@ -733,6 +738,7 @@ SOURCE_COLUMNS = [
     "characters_dropped",
     "reports",
     "long_lines_cut",
+    "notes",
 ]
 TOC_COLUMNS = ["source_file", "line", "listed_region", "page", "found", "report_id"]
 GLOSSARY_COLUMNS = [
@@ -761,7 +767,9 @@ def read_manifest(path: str | None) -> dict[str, dict]:
     """Read the manifest CSV: file (as in `inputs`), region, year[, parent, level, …]."""
     if not path:
         return {}
-    rows = read_csv(path)
+    # Detected encoding: a manifest saved by Excel is GBK, or UTF-16 ("Unicode text").
+    text = read_text_file(path, "manifest", EDITED_FILE_ENCODINGS, simplify=True)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
     if rows and not {"file", "region", "year"} <= set(rows[0]):
         raise InputError(
             f"{path}: the manifest needs the columns file, region, year "
@@ -802,17 +810,24 @@ def split_corpus(
         )
     sources, warnings = [], []
     for path in files:
-        data = Path(path).read_bytes()
-        text, encoding = decode_bytes(data, path, settings.encodings)
-        if log and encoding not in ("utf-8",):
-            log.warning("%s: read as %s", path, encoding)
-        if looks_like_html(text):
-            # Line numbers and characters then refer to the page's text, not its markup.
-            text, encoding = html_to_text(text), f"{encoding}, HTML converted to text"
-            if log:
-                log.warning("%s: an HTML page, not plain text: its text is used", path)
+        # Text, HTML, .docx or PDF; encoding detected; traditional characters converted;
+        # hard-wrapped lines re-joined; what was done is in the notes (gwr.readers).
+        read = read_source(path, settings.encodings)
+        if log:
+            for note in read.notes:
+                log.warning("%s: %s", path, note)
         entry = manifest.get(path) or manifest.get(Path(path).name)
-        source = split_source(path, text, settings, entry, encoding, latest_year)
+        source = split_source(
+            path,
+            read.text,
+            settings,
+            entry,
+            read.description,
+            latest_year,
+            line_of=read.source_line if read.line_map else None,
+        )
+        source.notes = list(read.notes)
+        source.converted = read.converted
         if log and source.broken_lines:
             log.warning(
                 "%s: %d line(s) longer than %d characters (line %s): the paragraph breaks seem "
@@ -939,6 +954,7 @@ def match_toc(corpus: Corpus) -> list[dict]:
 
 def report_rows(corpus: Corpus) -> list[dict]:
     """One row per report (reports.csv), each with its display label (gwr.regions)."""
+    converted = {source.source_file: source.converted for source in corpus.sources}
     rows = [
         {
             "report_id": report.report_id,
@@ -959,6 +975,9 @@ def report_rows(corpus: Corpus) -> list[dict]:
             "glossary_terms": len(report.glossary),
             "source_characters": report.source_characters,
             "title": report.title,
+            # Traditional characters converted to simplified (OpenCC t2s), in the whole file
+            # or in some of its lines: sources.csv's notes say which.
+            "converted": "t2s" if converted[report.source_file] else "",
         }
         for report in corpus.reports
     ]
@@ -1011,6 +1030,8 @@ def write_outputs(corpus: Corpus, output, log=None) -> None:
             "characters_dropped": s.characters_dropped,
             "reports": len(s.reports),
             "long_lines_cut": len(s.broken_lines),
+            # What the reader did: encoding, conversion to simplified, re-joined lines …
+            "notes": "; ".join(s.notes),
         }
         for s in corpus.sources
     ]
