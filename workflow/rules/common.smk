@@ -139,6 +139,10 @@ def segment_settings(wildcards):
     return settings("segment", exclude=JOB_KEYS)
 
 
+def keyness_settings(wildcards):
+    return settings("keyness")
+
+
 def similarity_settings(wildcards):
     return settings("similarity")
 
@@ -165,6 +169,7 @@ def final_outputs():
         rules.vocabulary.output.vocabulary,
         rules.vocabulary.output.dropped,
         rules.vocabulary.output.index,
+        rules.keyness.output.keyness,
         rules.tfidf.output.top_terms,
         rules.tfidf.output.by_part,
         rules.tfidf.output.matrix,

@@ -1,0 +1,111 @@
+"""Keyness: the terms a report uses more than the others do, with the statistics of corpus
+linguistics.
+
+For a term with `a` occurrences among the `c` tokens of one text (a report, or one part of it)
+and `b` among the `d` tokens of the texts it is compared with (the other reports, or the same
+part of them):
+
+- log-likelihood G² (Rayson and Garside 2000, "Comparing corpora using frequency profiling"),
+  without Williams' correction: with the expected counts E1 = c (a + b) / (c + d) and
+  E2 = d (a + b) / (c + d), G² = 2 (a ln(a / E1) + b ln(b / E2)), a term with a zero count
+  adding nothing; its p-value from the χ² distribution with one degree of freedom;
+- log ratio (Hardie 2014, "Log ratio: an informal introduction"): log2 of the ratio of the
+  relative frequencies, (a / c) / (b / d), with 0.5 put in place of a zero count — 1 means
+  twice as frequent, 2 four times.
+
+A term is key for a text when it is over-represented there (a / c > b / d), its G² reaches the
+`p_max` threshold and it occurs at least `min_count` times; key terms are ranked by G², ties by
+the log ratio, the count and the term, so that tables are the same on every run.
+"""
+
+import numpy as np
+
+# The value added in place of a zero count in the log ratio (Hardie 2014).
+ZERO_COUNT = 0.5
+
+
+def g2(a, b, c, d):
+    """Log-likelihood G² of counts `a` in `c` tokens against `b` in `d` (numpy arrays or
+    numbers), without Williams' correction."""
+    a, b, c, d = (np.asarray(x, dtype=float) for x in (a, b, c, d))
+    total = c + d
+    expected_a = c * (a + b) / total
+    expected_b = d * (a + b) / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term_a = np.where(a > 0, a * np.log(a / expected_a), 0.0)
+        term_b = np.where(b > 0, b * np.log(b / expected_b), 0.0)
+    return 2 * (term_a + term_b)
+
+
+def log_ratio(a, b, c, d):
+    """Hardie's log ratio: log2 of (a / c) / (b / d), a zero count taken as 0.5."""
+    a, b, c, d = (np.asarray(x, dtype=float) for x in (a, b, c, d))
+    a = np.where(a == 0, ZERO_COUNT, a)
+    b = np.where(b == 0, ZERO_COUNT, b)
+    return np.log2((a / c) / (b / d))
+
+
+def p_value(g2_values):
+    """The χ² (1 degree of freedom) p-value of G²."""
+    from scipy.stats import chi2
+
+    return chi2.sf(np.asarray(g2_values, dtype=float), 1)
+
+
+def critical_g2(p_max: float) -> float:
+    """The G² a term must reach for p < p_max (10.83 for 0.001, 3.84 for 0.05)."""
+    from scipy.stats import chi2
+
+    return float(chi2.isf(p_max, 1))
+
+
+def key_terms(counts, terms, *, p_max: float, min_count: int, top_n: int):
+    """Key terms of each row of a document × term count matrix against all the other rows.
+
+    `counts`: a scipy CSR matrix of token counts, one row per text. Returns, per row, a list of
+    dicts (term, count, count_rest, g2, p_value, log_ratio), at most `top_n`, ranked.
+    """
+    counts = counts.tocsr()
+    row_totals = np.asarray(counts.sum(axis=1)).ravel()
+    column_totals = np.asarray(counts.sum(axis=0)).ravel()
+    grand_total = row_totals.sum()
+    threshold = critical_g2(p_max)
+    result = []
+    for row in range(counts.shape[0]):
+        start, end = counts.indptr[row], counts.indptr[row + 1]
+        columns = counts.indices[start:end]
+        a = counts.data[start:end].astype(float)
+        c = row_totals[row]
+        b = column_totals[columns] - a
+        d = grand_total - c
+        if c == 0 or d == 0:
+            result.append([])
+            continue
+        over = (a / c > b / d) & (a >= min_count)
+        scores = g2(a, b, c, d)
+        keep = over & (scores >= threshold)
+        ratios = log_ratio(a, b, c, d)
+        chosen = [
+            (float(scores[k]), float(ratios[k]), int(a[k]), terms[columns[k]], int(b[k]))
+            for k in np.flatnonzero(keep)
+        ]
+        chosen.sort(key=lambda item: (-round(item[0], 9), -round(item[1], 9), -item[2], item[3]))
+        result.append(
+            [
+                {
+                    "term": term,
+                    "count": count,
+                    "count_rest": rest,
+                    "g2": score,
+                    "p_value": float(p_value(score)),
+                    "log_ratio": ratio,
+                }
+                for score, ratio, count, term, rest in chosen[:top_n]
+            ]
+        )
+    return result
+
+
+def per_10k(count: float, characters: float) -> float:
+    """`count` per 10,000 characters (0 for a text without characters)."""
+    return count * 10_000 / characters if characters else 0.0
