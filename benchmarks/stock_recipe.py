@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import yaml  # noqa: E402
 from gwr.dictionary import read_word_list  # noqa: E402
 from gwr.io import read_csv, read_jsonl, write_csv  # noqa: E402
+from gwr.lda import load_prepared  # noqa: E402
 
 # What such notebooks typically drop: punctuation, whitespace and a handful of function words.
 TINY_STOPWORDS = set("的了和是在等与及对为将把被中上下也都并而或其之以于")
@@ -88,8 +89,6 @@ def main() -> None:
     stock_content = coherences(content_topics, texts, dictionary)
 
     # The workflow's chosen model, on its own tokens (what it was trained on).
-    from lda import load_prepared
-
     chosen = json.loads((args.results / "lda" / "chosen.json").read_text("utf-8"))
     ours_dictionary, _, ours_texts = load_prepared(str(args.results / "lda" / "corpus"))
     topics = [

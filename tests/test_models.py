@@ -3,17 +3,9 @@
 import numpy as np
 import pytest
 from gwr.io import InputError
-from lda import (
-    build_documents,
-    choose_k,
-    effective_passes,
-    matched_similarity,
-    prepare,
-    relevance_ranking,
-    report_shares,
-    sample_indices,
-    sweep,
-)
+from lda_choose import choose_k, report_shares
+from lda_prepare import build_documents, prepare, sample_indices, write_corpus
+from lda_sweep import effective_passes, matched_similarity, relevance_ranking, sweep
 from tfidf import run as run_tfidf
 
 TFIDF = {
@@ -28,29 +20,42 @@ TFIDF = {
 
 
 def token_files():
-    def record(index, part, tokens):
-        return {"index": index, "part": part, "tokens": tokens, "tags": ["n"] * len(tokens)}
+    def record(index, part, tokens, section=()):
+        return {
+            "index": index,
+            "part": part,
+            "section": list(section),
+            "tokens": tokens,
+            "tags": ["n"] * len(tokens),
+        }
 
     return [
         (
             "a",
-            [record(0, "review", ["养老", "养老", "医疗", "教育"]), record(1, "plans", ["金融"])],
+            [
+                record(0, "review", ["养老", "养老", "医疗", "教育"], ["一、回顾"]),
+                record(1, "plans", ["金融"], ["二、任务", "（一）金融"]),
+            ],
         ),
         (
             "b",
-            [record(0, "review", ["金融", "金融", "教育"]), record(1, "plans", ["科技", "教育"])],
+            [
+                record(0, "review", ["金融", "金融", "教育"], ["一、回顾"]),
+                record(1, "plans", ["科技", "教育"], ["一、回顾"]),
+            ],
         ),
         ("c", [record(0, "plans", ["教育", "文化", "文化"])]),
     ]
 
 
 def test_tfidf_ranks_distinctive_terms_first():
-    rows, part_rows, matrix, terms, ids = run_tfidf(token_files(), {"a": "甲区"}, TFIDF)
+    reports = {"a": {"report_id": "a", "label": "甲区", "region": "甲区"}}
+    rows, part_rows, matrix, terms, ids = run_tfidf(token_files(), reports, TFIDF)
     assert ids == ["a", "b", "c"] and matrix.shape == (3, len(terms))
     assert np.allclose(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel(), 1.0)
     top = {r["report_id"]: r["term"] for r in rows if r["rank"] == 1}
     assert top == {"a": "养老", "b": "金融", "c": "文化"}
-    assert all(r["region"] == "甲区" for r in rows if r["report_id"] == "a")
+    assert all(r["label"] == r["region"] == "甲区" for r in rows if r["report_id"] == "a")
     for report_id in ("a", "b", "c"):
         scores = [float(r["tfidf"]) for r in rows if r["report_id"] == report_id]
         assert scores == sorted(scores, reverse=True)
@@ -68,15 +73,23 @@ def test_tfidf_ranks_distinctive_terms_first():
 
 def test_documents_by_unit():
     files = token_files()
-    assert len(build_documents(files, {}, "paragraph")) == 5
-    assert len(build_documents(files, {}, "report")) == 3
-    sections = {"a": {0: ["一、回顾"], 1: ["二、任务"]}, "b": {0: ["一、回顾"], 1: ["一、回顾"]}}
-    documents = build_documents(files, sections, "section")
-    assert [(d["report_id"], d["unit"]) for d in documents] == [
-        ("a", "一、回顾"),
-        ("a", "二、任务"),
-        ("b", "一、回顾"),
-        ("c", "plans"),
+    paragraphs = build_documents(files, "paragraph")
+    assert [(d["report_id"], d["unit"], d["index"], d["section"]) for d in paragraphs] == [
+        ("a", "0", 0, "一、回顾"),
+        ("a", "1", 1, "二、任务 / （一）金融"),
+        ("b", "0", 0, "一、回顾"),
+        ("b", "1", 1, "一、回顾"),
+        ("c", "0", 0, ""),
+    ]
+    reports = build_documents(files, "report")
+    assert [(d["unit"], d["index"], d["section"]) for d in reports] == [("report", "", "")] * 3
+    # Sections come from the token records; paragraphs before any heading: their part.
+    documents = build_documents(files, "section")
+    assert [(d["report_id"], d["unit"], d["index"], d["section"]) for d in documents] == [
+        ("a", "一、回顾", "", "一、回顾"),
+        ("a", "二、任务 / （一）金融", "", "二、任务 / （一）金融"),
+        ("b", "一、回顾", "", "一、回顾"),
+        ("c", "plans", "", ""),
     ]
     assert documents[2]["tokens"] == ["金融", "金融", "教育", "科技", "教育"]
 
@@ -136,7 +149,7 @@ def test_report_shares_are_length_weighted_and_sum_to_one():
     rows = report_shares(theta, docs, {"a": "甲区"}, 2)
     assert rows[0] == {
         "report_id": "a",
-        "region": "甲区",
+        "label": "甲区",
         "topic_1": "0.700000",
         "topic_2": "0.300000",
     }
@@ -161,20 +174,34 @@ LDA = {
 }
 
 
-def test_more_topics_than_documents_is_a_clear_error():
-    dictionary, bows, rows, texts = prepare(build_documents(token_files(), {}, "paragraph"), LDA)
-    assert len(bows) == 5
+SAMPLES = {"training_budget": 1000, "evaluation_documents": 1000, "sample_seed": 1}
+
+
+def prepared_corpus(folder):
+    """The toy corpus, prepared as lda_prepare writes it."""
+    dictionary, bows, rows, texts = prepare(build_documents(token_files(), "paragraph"), LDA)
+    write_corpus(folder, dictionary, bows, texts, SAMPLES)
+    return folder, len(bows)
+
+
+def test_more_topics_than_documents_is_a_clear_error(tmp_path):
+    corpus_dir, documents = prepared_corpus(tmp_path / "corpus")
+    assert documents == 5
     with pytest.raises(InputError, match="K=6, more topics than the 5 documents"):
-        sweep(bows, dictionary, texts, [2, 6], LDA)
+        sweep(corpus_dir, [2, 6], LDA)
 
 
-def test_fitting_is_deterministic_and_independent_of_the_processes():
-    dictionary, bows, rows, texts = prepare(build_documents(token_files(), {}, "paragraph"), LDA)
-    first = sweep(bows, dictionary, texts, [2, 3], LDA, processes=1)
-    second = sweep(bows, dictionary, texts, [2, 3], LDA, processes=2)
+def test_fitting_is_deterministic_and_independent_of_the_processes(tmp_path):
+    """Worker processes (spawned: each loads the corpus from its folder) give the very metrics,
+    medoids and topics of one process."""
+    corpus_dir, _ = prepared_corpus(tmp_path / "corpus")
+    first = sweep(corpus_dir, [2, 3], LDA, processes=1)
+    second = sweep(corpus_dir, [2, 3], LDA, processes=2)
     for a, b in zip(first, second, strict=True):
         assert a["summary"] == b["summary"] and a["kept"] == b["kept"]
+        assert a["stability"] == b["stability"] and a["agreement"] == b["agreement"]
         for run_a, run_b in zip(a["runs"], b["runs"], strict=True):
+            assert run_a["metrics"] == run_b["metrics"]
             assert np.array_equal(run_a["model"].get_topics(), run_b["model"].get_topics())
 
 

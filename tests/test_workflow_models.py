@@ -1,6 +1,8 @@
 """TF-IDF and LDA in the real workflow: outputs, sums, determinism, reruns, provinces."""
 
 import json
+import os
+import shutil
 
 import numpy as np
 import pytest
@@ -59,6 +61,8 @@ def test_every_k_is_fitted_and_described(seed_run):
         topics = read_csv(folder / "topics.csv")
         assert len(topics) == k * config["top_terms"] * 2
         assert {int(r["topic"]) for r in topics} == set(range(1, k + 1))
+        assert list(topics[0])[:2] == ["topic", "topic_label"]
+        assert [r["topic_label"] for r in topics if r["rank"] == "1"][::2] == metrics["labels"]
     # Only the chosen K is applied to every document (results/lda/chosen).
     assert not list((seed_run / "results" / "lda").glob("k*/doc_topics.csv"))
     documents = read_csv(seed_run / "results" / "lda" / "documents.csv")
@@ -70,41 +74,84 @@ def test_every_k_is_fitted_and_described(seed_run):
         assert sum(shares(row)) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_document_tables_name_the_report_paragraph_and_section(seed_run):
+    """documents.csv and doc_topics.csv: the report's label (copied from reports.csv), the
+    paragraph's index and its section path, as in corpus/text."""
+    results = seed_run / "results"
+    labels = {r["report_id"]: r["label"] for r in read_csv(results / "corpus" / "reports.csv")}
+    sections = {
+        (path.stem, str(record["index"])): " / ".join(record["section"])
+        for path in (results / "corpus" / "text").glob("*.jsonl")
+        for record in map(json.loads, path.read_text("utf-8").splitlines())
+    }
+    documents = read_csv(results / "lda" / "documents.csv")
+    doc_topics = read_csv(results / "lda" / "chosen" / "doc_topics.csv")
+    assert list(documents[0]) == [
+        *("doc", "report_id", "label", "region", "part", "unit", "index", "section"),
+        *("tokens", "kept_tokens", "used"),
+    ]
+    assert list(doc_topics[0])[:8] == [
+        *("doc", "report_id", "label", "part", "unit", "index", "section", "kept_tokens"),
+    ]
+    assert any(" / " in row["section"] for row in documents)
+    by_doc = {row["doc"]: row for row in documents}
+    for row in documents + doc_topics:
+        assert row["label"] == labels[row["report_id"]]
+        assert row["index"] == row["unit"]  # lda.unit: paragraph
+        assert row["section"] == sections[(row["report_id"], row["index"])]
+    for row in doc_topics:
+        assert {k: row[k] for k in ("report_id", "label", "index", "section")} == {
+            k: by_doc[row["doc"]][k] for k in ("report_id", "label", "index", "section")
+        }
+
+
 def test_the_parallel_sweep_gives_the_serial_results(seed_run):
-    """The workflow fitted every K in worker processes, with one set of co-occurrence counts
-    for all models; fitting two K alone, in this process, gives the same metrics and topics."""
-    from lda import load_prepared, sweep
+    """The workflow fitted every K in two worker processes, with one set of co-occurrence counts
+    for all models; fitting two K alone, in this process, gives the same metrics and models."""
+    from gensim.models import LdaModel
+    from lda_sweep import sweep
 
     settings = config_of(seed_run)["lda"]
     lda = seed_run / "results" / "lda"
-    dictionary, train, texts = load_prepared(str(lda / "corpus"), "train.mm")
+    assert "2 process(es)" in (seed_run / "results" / "logs" / "lda_sweep.log").read_text()
     ks = settings["k"][:2]
-    for result in sweep(train, dictionary, texts, ks, settings, processes=1):
+    for result in sweep(lda / "corpus", ks, settings, processes=1):
         metrics = json.loads((lda / f"k{result['k']}" / "metrics.json").read_text("utf-8"))
         for run, recorded in zip(result["runs"], metrics["seeds"], strict=True):
             assert {m: round(v, 6) for m, v in run["metrics"].items()} == {
                 m: recorded[m] for m in run["metrics"]
             }
-        assert metrics["kept_seed"] == result["runs"][result["kept"]]["seed"]
+        kept = result["runs"][result["kept"]]
+        assert metrics["kept_seed"] == kept["seed"]
+        saved = LdaModel.load(str(lda / f"k{result['k']}" / "model" / "lda.gensim"))
+        assert np.array_equal(kept["model"].get_topics(), saved.get_topics())
 
 
 def test_topic_shares_in_worker_processes_are_the_serial_ones(seed_run):
-    from gensim.models import LdaModel
-    from lda import corpus_stream, document_topics
+    from gwr.lda import corpus_stream
+    from lda_choose import document_topics
 
     lda = seed_run / "results" / "lda"
     corpus = corpus_stream(lda / "corpus")
-    vectors = {}
-    for processes in (1, 2):
-        model = LdaModel.load(str(lda / "chosen" / "model" / "lda.gensim"))
-        vectors[processes] = np.vstack(list(document_topics(model, corpus, 40, processes)))
+    vectors = {
+        processes: np.vstack(
+            list(document_topics(lda / "chosen" / "model", corpus, 40, processes, min_chunks=1))
+        )
+        for processes in (1, 2)
+    }
     assert len(vectors[1]) == len(corpus) > 40 * 3  # several chunks
     assert np.array_equal(vectors[1], vectors[2])
+    # What the workflow wrote (its corpus is one chunk: in one process).
+    doc_topics = read_csv(lda / "chosen" / "doc_topics.csv")
+    assert [[f"{v:.6f}" for v in vector] for vector in vectors[2]] == [
+        [v for k, v in row.items() if k.startswith("topic_")] for row in doc_topics
+    ]
 
 
 def test_shared_coherence_counts_give_gensims_values(seed_run):
     from gensim.models import CoherenceModel
-    from lda import coherence_scores, load_prepared
+    from gwr.lda import load_prepared
+    from lda_sweep import coherence_scores
 
     dictionary, _, texts = load_prepared(str(seed_run / "results" / "lda" / "corpus"))
     tokens = [t["tokens"] for t in texts]
@@ -142,7 +189,14 @@ def test_the_chosen_model_is_copied_and_explained(seed_run):
     assert chosen["reason"].startswith("auto: best mean c_npmi")
     assert "medoid" in chosen["kept_because"]
     report_topics = read_csv(lda / "chosen" / "report_topics.csv")
-    assert [r["region"] for r in report_topics] == ["北京市", "东城区", "西城区"]
+    assert list(report_topics[0]) == ["report_id", "label"] + [
+        f"topic_{t}" for t in range(1, chosen["k"] + 1)
+    ]
+    reports = read_csv(seed_run / "results" / "corpus" / "reports.csv")
+    assert [(r["report_id"], r["label"]) for r in report_topics] == [
+        (r["report_id"], r["label"]) for r in reports
+    ]
+    assert [r["label"] for r in report_topics] == ["北京市", "东城区", "西城区"]
 
 
 def test_no_boilerplate_among_the_topics_top_ten(seed_run):
@@ -220,6 +274,40 @@ def test_reruns_touch_only_what_a_change_affects(seed_run):
         rule.startswith("fig_") for rule in set(jobs) - {"all", "report_page"}
     )
     assert "Nothing to be done" in run_snakemake(seed_run, "--dry-run").stdout
+
+
+def test_editing_a_step_script_reruns_that_step_and_what_follows(seed_run, tmp_path):
+    """One script per LDA step: editing how K is chosen does not refit the sweep, editing the
+    sweep does not rebuild the corpus; an edit of the shared gwr/lda.py reruns all three."""
+    workdir = tmp_path / "run"
+    shutil.copytree(seed_run, workdir, symlinks=True)
+    scripts = workdir / "scripts"
+    downstream = {"similarity", "report_page"}
+
+    def plan_after_editing(name):
+        path = scripts / name
+        original, stat = path.read_bytes(), path.stat()
+        path.write_bytes(original + b"\n# edited\n")
+        try:
+            return planned_jobs(run_snakemake(workdir, "--dry-run").stdout)
+        finally:
+            # Snakemake tells a script's edit by its time: restore that too.
+            path.write_bytes(original)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    jobs = plan_after_editing("lda_choose.py")
+    assert jobs["lda_choose"] == 1 and downstream <= set(jobs)
+    assert not set(jobs) & {*UPSTREAM, "tfidf", "lda_prepare", "lda_sweep"}
+    jobs = plan_after_editing("lda_sweep.py")
+    assert jobs["lda_sweep"] == 1 and jobs["lda_choose"] == 1
+    assert not set(jobs) & {*UPSTREAM, "tfidf", "lda_prepare"}
+    jobs = plan_after_editing("lda_prepare.py")
+    assert jobs["lda_prepare"] == jobs["lda_sweep"] == jobs["lda_choose"] == 1
+    assert not set(jobs) & {*UPSTREAM, "tfidf"}
+    jobs = plan_after_editing("gwr/lda.py")
+    assert jobs["lda_prepare"] == jobs["lda_sweep"] == jobs["lda_choose"] == 1
+    assert not set(jobs) & {*UPSTREAM, "tfidf"}
+    assert "Nothing to be done" in run_snakemake(workdir, "--dry-run").stdout
 
 
 def test_a_large_corpus_is_sampled_for_the_sweep_and_fully_described(tmp_path):

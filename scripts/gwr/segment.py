@@ -165,14 +165,21 @@ class Segmenter:
 
 
 def segment_report(records: Iterable[dict], segmenter: Segmenter, dropped: Counter) -> list[dict]:
-    """Token records of one report's paragraphs (the parts that are modelled)."""
+    """Token records of one report's paragraphs (the parts that are modelled): the paragraph's
+    index, part and section path (as in results/corpus/text), its tokens and their tags."""
     out = []
     for record in records:
         if record["part"] not in segmenter.settings.parts:
             continue
         tokens, tags = segmenter.segment(record["text"], dropped)
         out.append(
-            {"index": record["index"], "part": record["part"], "tokens": tokens, "tags": tags}
+            {
+                "index": record["index"],
+                "part": record["part"],
+                "section": record["section"],
+                "tokens": tokens,
+                "tags": tags,
+            }
         )
     return out
 

@@ -82,7 +82,6 @@ rule lda_prepare:
     input:
         shards=token_shards,
         reports=rules.split_reports.output.reports,
-        text=rules.split_reports.output.text,
     output:
         corpus=directory("results/lda/corpus"),
         documents="results/lda/documents.csv",
@@ -96,10 +95,10 @@ rule lda_prepare:
         mem_mb=2500,
         runtime=20,
     params:
-        code=code("lda.py"),
+        code=code("lda_prepare.py"),
         settings=lda_prepare_settings,
     script:
-        "../../scripts/lda.py"
+        "../../scripts/lda_prepare.py"
 
 
 rule lda_sweep:
@@ -120,11 +119,11 @@ rule lda_sweep:
         mem_mb=lambda wildcards, threads: 1000 + 600 * threads,
         runtime=240,
     params:
-        code=code("lda.py"),
+        code=code("lda_sweep.py"),
         ks=LDA_KS,
         settings=lda_sweep_settings,
     script:
-        "../../scripts/lda.py"
+        "../../scripts/lda_sweep.py"
 
 
 rule lda_choose:
@@ -158,7 +157,7 @@ rule lda_choose:
         mem_mb=lambda wildcards, threads: 1500 + 300 * threads,
         runtime=30,
     params:
-        code=code("lda.py"),
+        code=code("lda_choose.py"),
         settings=lda_choose_settings,
     script:
-        "../../scripts/lda.py"
+        "../../scripts/lda_choose.py"

@@ -1,0 +1,87 @@
+"""What the LDA steps share: the prepared corpus folder, and the worker processes.
+
+`lda_prepare` writes the folder (results/lda/corpus/), `lda_sweep` and `lda_choose` read it:
+
+- `dictionary.txt`: the gensim dictionary, filtered by document frequency;
+- `corpus.mm`: every used document as a bag of words (Matrix Market, streamed: a large corpus is
+  never held in memory);
+- `train.mm`: the documents the sweep trains on (all of them, or a sample: lda.training_budget);
+- `texts.jsonl`: the token lists the sweep's models are judged on (lda.evaluation_documents);
+- `samples.json`: how many documents, and how the samples were drawn.
+
+Each step's own code lives in its script (scripts/lda_prepare.py, lda_sweep.py, lda_choose.py):
+an edit of this module reruns all three steps (see gwr.provenance), an edit of a script only its
+own step and what follows.
+
+Worker processes are started with `spawn` (a fresh interpreter: the one start method of Linux,
+macOS and Windows alike, and safe with threads, unlike `fork`). They get what they work on from
+their pool's initializer, which loads it from the files named in its arguments (a path, not a
+pickled corpus), and from each task's arguments.
+"""
+
+import json
+from pathlib import Path
+
+from gwr.io import read_jsonl
+
+DICTIONARY = "dictionary.txt"
+CORPUS = "corpus.mm"
+TRAIN = "train.mm"
+TEXTS = "texts.jsonl"
+SAMPLES = "samples.json"
+
+# Decimals of the numbers written to tables and JSON (topic weights and shares, metrics).
+DECIMALS = 6
+
+START_METHOD = "spawn"
+
+
+def corpus_stream(corpus_dir, name: str = CORPUS):
+    """A streamed bag-of-words corpus of lda_prepare: corpus.mm (every used document) or
+    train.mm (the training sample)."""
+    from gensim.corpora import MmCorpus
+
+    return MmCorpus(str(Path(corpus_dir) / name))
+
+
+def load_dictionary(corpus_dir):
+    from gensim.corpora import Dictionary
+
+    return Dictionary.load_from_text(str(Path(corpus_dir) / DICTIONARY))
+
+
+def load_prepared(corpus_dir, corpus: str = CORPUS):
+    """The dictionary, a streamed corpus (see `corpus_stream`) and the evaluation sample's token
+    lists (records {"doc", "tokens"})."""
+    return (
+        load_dictionary(corpus_dir),
+        corpus_stream(corpus_dir, corpus),
+        read_jsonl(Path(corpus_dir) / TEXTS),
+    )
+
+
+def read_samples(corpus_dir) -> dict:
+    """samples.json: documents, training_documents, evaluation_documents, seed."""
+    return json.loads((Path(corpus_dir) / SAMPLES).read_text("utf-8"))
+
+
+def single_threaded(function, *args):
+    """Run `function` with BLAS on one thread: the same numbers whatever the machine's cores,
+    and no oversubscription when several workers run at once."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return function(*args)
+
+
+def worker_pool(processes: int, initializer, initargs: tuple):
+    """A pool of `processes` fresh worker processes, each prepared by `initializer(*initargs)`.
+
+    The initializer and the tasks' functions must be importable (module-level functions): a
+    spawned worker imports them, it does not inherit the parent's memory.
+    """
+    import multiprocessing
+
+    return multiprocessing.get_context(START_METHOD).Pool(
+        processes, initializer=initializer, initargs=initargs
+    )
