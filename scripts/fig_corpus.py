@@ -230,4 +230,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/fig_corpus.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("fig_corpus")
     main(snakemake)  # noqa: F821

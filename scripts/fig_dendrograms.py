@@ -152,4 +152,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/fig_dendrograms.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("fig_dendrograms")
     main(snakemake)  # noqa: F821

@@ -105,4 +105,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/fig_model_selection.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("fig_model_selection")
     main(snakemake)  # noqa: F821

@@ -287,4 +287,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/fig_parts_topics.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("fig_parts_topics")
     main(snakemake)  # noqa: F821

@@ -120,4 +120,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/fig_region_topics.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("fig_region_topics")
     main(snakemake)  # noqa: F821

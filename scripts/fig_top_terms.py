@@ -63,4 +63,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/fig_top_terms.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("fig_top_terms")
     main(snakemake)  # noqa: F821

@@ -145,4 +145,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/fig_wordclouds.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("fig_wordclouds")
     main(snakemake)  # noqa: F821

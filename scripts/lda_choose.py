@@ -256,4 +256,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/lda_choose.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("lda_choose")
     main(snakemake)  # noqa: F821

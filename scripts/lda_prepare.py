@@ -188,4 +188,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/lda_prepare.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("lda_prepare")
     main(snakemake)  # noqa: F821

@@ -389,4 +389,8 @@ def main(snakemake) -> None:
 
 
 if __name__ == "__main__":
+    if "snakemake" not in globals():  # run alone: python scripts/lda_sweep.py
+        from gwr.mock import mock_snakemake
+
+        snakemake = mock_snakemake("lda_sweep")
     main(snakemake)  # noqa: F821

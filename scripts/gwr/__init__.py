@@ -2,10 +2,12 @@
 
 Modules: `io` (logging, atomic writes, the one CSV writer and reader, JSON Lines), `names` (the
 names used across steps: parts, similarity measures, table columns), `regions` (region names,
-levels, slugs, labels, place names of the corpus), `text` is inside `split` for now,
-`config` (start-up checks of the config), `plotting` (matplotlib set-up and primitives),
-`jieba_setup`, `dictionary`, `segment`, `split` (the steps other steps and tools reuse), and
-`mock` (run one script alone, for debugging).
+levels, slugs, labels, place names of the corpus), `readers` (file types, encodings,
+traditional characters), `text` (normalisation, cutting lines), `header`, `structure`, `debris`
+and `split` (reading reports), `wordlists`, `dictionary`, `jieba_setup` and `segment`, `keyness`
+(G² and log ratio), `lda` (the LDA steps' corpus folder and worker pools), `plotting` and
+`figure_data` (the figures), `config` (start-up checks of the config), `provenance` (the code
+hash of each rule) and `mock` (run one script alone, for debugging).
 
 Snakemake reruns a rule when its script changes, not when a module it imports does: every rule
 carries a param `code`, a hash of its script and of the modules of this package it imports
