@@ -379,9 +379,9 @@ def test_one_script_per_rule_that_imports_no_other_script():
         block = text.split(f"rule {rule}:", 1)[1].split("\nrule ", 1)[0]
         assert f'code=code("{rule}.py")' in block and f'"../../scripts/{rule}.py"' in block
         source = Path(module.__file__).read_text("utf-8")
-        assert source.rstrip().endswith(
-            'if __name__ == "__main__":\n    main(snakemake)  # noqa: F821'
-        ), rule
+        # The entry: Snakemake's object, or the mock's when the script runs alone.
+        assert source.rstrip().endswith("    main(snakemake)  # noqa: F821"), rule
+        assert f'snakemake = mock_snakemake("{rule}")' in source, rule
         imported = set()
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Import):

@@ -1,51 +1,6 @@
 # Step 3: TF-IDF keywords (results/tfidf/) and LDA topic models with a K sweep (results/lda/).
 
 
-def tfidf_settings(wildcards):
-    return settings("tfidf")
-
-
-# Which `lda` keys each LDA step reads: a change reruns that step and what follows, no more.
-LDA_PREPARE_KEYS = (
-    "unit",
-    "no_below",
-    "no_above",
-    "keep_n",
-    "min_doc_tokens",
-    "training_budget",
-    "evaluation_documents",
-    "sample_seed",
-)
-LDA_CHOOSE_KEYS = ("k_choice", "min_topic_diversity", "min_stability", "chunksize")
-# The numbers of topics of the sweep (its outputs: one folder per K).
-LDA_KS = sorted(set(config["lda"]["k"]))
-
-
-def lda_prepare_settings(wildcards):
-    return {key: config["lda"][key] for key in LDA_PREPARE_KEYS}
-
-
-def lda_sweep_settings(wildcards):
-    """Training and description of the models (and the training budget, which sets the passes);
-    not the K list (a param of its own), not how K is chosen, not the number of processes.
-    """
-    prepare_only = (
-        "no_below",
-        "no_above",
-        "keep_n",
-        "min_doc_tokens",
-        "evaluation_documents",
-    )
-    choose_only = tuple(key for key in LDA_CHOOSE_KEYS if key != "chunksize")
-    return settings(
-        "lda", exclude=("k", "threads", "sample_seed", *prepare_only, *choose_only)
-    )
-
-
-def lda_choose_settings(wildcards):
-    return {key: config["lda"][key] for key in LDA_CHOOSE_KEYS}
-
-
 rule tfidf:
     input:
         shards=token_shards,
