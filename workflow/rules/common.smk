@@ -188,6 +188,10 @@ def keyness_settings(wildcards):
     return settings("keyness")
 
 
+def terms_settings(wildcards):
+    return settings("terms")
+
+
 def similarity_settings(wildcards):
     return settings("similarity")
 
@@ -215,6 +219,9 @@ def final_outputs():
         rules.vocabulary.output.dropped,
         rules.vocabulary.output.index,
         rules.keyness.output.keyness,
+        rules.terms.output.frequency,
+        rules.terms.output.watch,
+        rules.terms.output.kwic,
         rules.tfidf.output.top_terms,
         rules.tfidf.output.by_part,
         rules.tfidf.output.matrix,
