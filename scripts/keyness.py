@@ -5,9 +5,8 @@ others (results/keyness/keyness.csv; statistics in gwr.keyness).
 
 from collections import Counter
 
-import numpy as np
 from gwr.io import iter_token_files, read_csv, read_jsonl, setup_logging, write_csv
-from gwr.keyness import key_terms, per_10k
+from gwr.keyness import key_terms, matrix_of, per_10k
 from gwr.names import ALL_PARTS
 
 COLUMNS = [
@@ -46,22 +45,6 @@ def part_characters(paragraphs, parts) -> dict[str, int]:
     for part in parts:
         characters[part] = sum(len(p["text"]) for p in paragraphs if p["part"] == part)
     return characters
-
-
-def matrix_of(counters: list[Counter]):
-    """A CSR document × term matrix of `counters`, terms sorted (the same on every run)."""
-    from scipy.sparse import csr_matrix
-
-    terms = sorted({term for counter in counters for term in counter})
-    column = {term: number for number, term in enumerate(terms)}
-    indptr, indices, data = [0], [], []
-    for counter in counters:
-        for term in sorted(counter, key=column.__getitem__):
-            indices.append(column[term])
-            data.append(counter[term])
-        indptr.append(len(indices))
-    shape = (len(counters), len(terms))
-    return csr_matrix((np.array(data, dtype=float), indices, indptr), shape=shape), terms
 
 
 def keyness_rows(counts, characters, reports, parts, settings) -> list[dict]:

@@ -9,8 +9,15 @@ Three measures, each a region × region matrix labelled with the regions' Chines
 
 `pairs.csv` gives every pair (for a large corpus: each region's nearest neighbours), each measure
 with its rank among all pairs (1: the most alike), and the reasons: the terms distinctive of both
-reports (highest smaller TF-IDF of the two), and the most similar pair of paragraphs (cosine of
-paragraph TF-IDF vectors) with both texts and their sections.
+reports — over-represented in each against all the other reports (G², as in keyness), ranked by
+the weaker of the two — and the most similar pair of paragraphs (cosine of paragraph TF-IDF
+vectors) with both texts and their sections; `pair_paragraphs.csv` the `paragraph_pairs` most
+similar. Paragraphs common to most reports (results/corpus/common_paragraphs.csv: the yearly
+formula, the closing appeal) are never offered as a reason.
+
+`agreement.csv` says how far the measures agree (Spearman's rank correlation over the listed
+pairs; how often they name the same nearest neighbour), `nearest.csv` each report's nearest
+neighbour by each measure.
 
 Scale: the three N × N matrices are computed in blocks of rows (numbers only: 3,000 regions take
 seconds and tens of MB each); the ranks of all pairs are one sort per measure. Everything that
@@ -20,6 +27,7 @@ streamed from their files, never held whole in memory.
 
 import csv
 import io
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +40,7 @@ from gwr.io import (
     setup_logging,
     write_csv,
 )
+from gwr.keyness import matrix_of, significant_g2
 from gwr.names import HIGHER_IS_CLOSER, MEASURES, TFIDF_COSINE, TOPIC_HELLINGER, TOPIC_JSD
 
 DECIMALS = 6
@@ -51,6 +60,32 @@ PAIR_COLUMNS = [
     "paragraph_a",
     "paragraph_b_section",
     "paragraph_b",
+]
+
+
+PARAGRAPH_COLUMNS = [
+    "report_id_a",
+    "report_id_b",
+    "label_a",
+    "label_b",
+    "rank",
+    "similarity",
+    "index_a",
+    "section_a",
+    "text_a",
+    "index_b",
+    "section_b",
+    "text_b",
+]
+NEAREST_COLUMNS = ["report_id", "label", "measure", "nearest_report_id", "nearest_label", "value"]
+AGREEMENT_COLUMNS = [
+    "measure_a",
+    "measure_b",
+    "pairs",
+    "spearman",
+    "reports",
+    "same_nearest",
+    "same_nearest_share",
 ]
 
 
@@ -142,39 +177,6 @@ def pair_ranks(matrix: np.ndarray, higher_is_closer: bool) -> np.ndarray:
     return ranks
 
 
-def common_terms(matrix) -> np.ndarray:
-    """Terms that every report uses (none in a corpus of two or fewer reports): such a term says
-    nothing about why two reports are alike, so `shared_terms` leaves them out."""
-    if matrix.shape[0] <= 2:
-        return np.zeros(matrix.shape[1], bool)
-    return np.asarray((matrix > 0).sum(axis=0)).ravel() == matrix.shape[0]
-
-
-def shared_terms(matrix, terms, a: int, b: int, n: int, everywhere=None) -> list[str]:
-    """Terms distinctive of both reports: highest min(TF-IDF in a, TF-IDF in b).
-
-    Only the two rows' stored terms are looked at (`everywhere`, from `common_terms`, is
-    computed once for all pairs when given).
-    """
-    if everywhere is None:
-        everywhere = common_terms(matrix)
-    row_a, row_b = matrix.getrow(a), matrix.getrow(b)
-    common, at_a, at_b = np.intersect1d(row_a.indices, row_b.indices, return_indices=True)
-    both = np.minimum(row_a.data[at_a], row_b.data[at_b])
-    keep = (both > 0) & ~everywhere[common]
-    common, both = common[keep], both[keep]
-    if len(both) > n:
-        # Only terms that can reach the first n once rounded to ROUNDING decimals are sorted.
-        nth = np.partition(both, len(both) - n)[len(both) - n]
-        near = both >= nth - 2 * 10.0**-ROUNDING
-        common, both = common[near], both[near]
-    ranked = sorted(
-        zip(common.tolist(), both.tolist(), strict=True),
-        key=lambda item: (-round(item[1], ROUNDING), terms[item[0]]),
-    )
-    return [terms[t] for t, _ in ranked[:n]]
-
-
 def selected_pairs(cosine: np.ndarray, settings: dict) -> list[tuple[int, int]]:
     """All pairs of a small corpus; for a large one, each region's nearest neighbours."""
     n = len(cosine)
@@ -196,7 +198,9 @@ class ParagraphIndex:
     the sparse matrix and the paragraphs' keys are kept.
     """
 
-    def __init__(self, token_files, min_tokens: int):
+    def __init__(self, token_files, min_tokens: int, excluded=frozenset(), counts=None):
+        """`excluded`: (report_id, index) of paragraphs never offered (common ones); `counts`:
+        a dict that receives each report's token Counter as the files go by."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.keys: list[tuple[str, int]] = []
@@ -205,7 +209,11 @@ class ParagraphIndex:
         def documents():
             for report_id, records in token_files:
                 start = len(self.keys)
+                if counts is not None:
+                    counts[report_id] = Counter(t for r in records for t in r["tokens"])
                 for record in records:
+                    if (report_id, record["index"]) in excluded:
+                        continue
                     if len(record["tokens"]) >= min_tokens:
                         self.keys.append((report_id, record["index"]))
                         yield record["tokens"]
@@ -222,11 +230,14 @@ class ParagraphIndex:
 
     def best_pair(self, report_a: str, report_b: str):
         """((report, index), (report, index), cosine) of the most similar paragraphs, or None."""
-        return self.best_pairs(report_a, [report_b])[report_b]
+        found = self.best_pairs(report_a, [report_b])[report_b]
+        return found[0] if found else None
 
-    def best_pairs(self, report_a: str, partners) -> dict:
-        """`best_pair` of report_a with each of `partners`: one sparse product per block of
-        partners (a block's dense result holds at most BLOCK_VALUES numbers)."""
+    def best_pairs(self, report_a: str, partners, count: int = 1) -> dict:
+        """The `count` most similar paragraph pairs of report_a with each of `partners`, best
+        first, each ((report, index), (report, index), cosine), no paragraph twice: one sparse
+        product per block of partners (a block's dense result holds at most BLOCK_VALUES
+        numbers). A partner without paragraphs gets None."""
         found = dict.fromkeys(partners)
         rows_a = self.rows.get(report_a)
         if self.matrix is None or not rows_a:
@@ -238,9 +249,16 @@ class ParagraphIndex:
             similarity = (block_a @ self.matrix[indices].T).toarray()
             column = 0
             for b, rows_b in chunk.items():
-                block = similarity[:, column : column + len(rows_b)]
-                a, k = np.unravel_index(int(np.argmax(block)), block.shape)
-                found[b] = (self.keys[rows_a[a]], self.keys[rows_b[k]], float(block[a, k]))
+                block = similarity[:, column : column + len(rows_b)].copy()
+                best = []
+                for _ in range(min(count, *block.shape)):
+                    a, k = np.unravel_index(int(np.argmax(block)), block.shape)
+                    if best and block[a, k] <= 0:
+                        break
+                    best.append((self.keys[rows_a[a]], self.keys[rows_b[k]], float(block[a, k])))
+                    block[a, :] = -1.0  # each paragraph in one pair only
+                    block[:, k] = -1.0
+                found[b] = best
                 column += len(rows_b)
         return found
 
@@ -267,14 +285,86 @@ def needed_paragraphs(best: dict) -> dict[str, set[int]]:
     """{report: paragraph indices} that the pairs' rows quote."""
     needed: dict[str, set[int]] = {}
     for found in best.values():
-        if found:
-            for report_id, index in found[:2]:
+        for pair in found or ():
+            for report_id, index in pair[:2]:
                 needed.setdefault(report_id, set()).add(index)
     return needed
 
 
-def compute(reports, tfidf, shares_rows, token_files, texts, settings):
-    """Return (labels, {measure: matrix}, pair rows).
+def distinctive_shared(significant, terms, a: int, b: int, n: int) -> list[str]:
+    """Terms over-represented in both reports (G² significant in each against all the other
+    reports), ranked by the weaker of the two G² (ties: the term)."""
+    row_a, row_b = significant.getrow(a), significant.getrow(b)
+    common, at_a, at_b = np.intersect1d(row_a.indices, row_b.indices, return_indices=True)
+    weaker = np.minimum(row_a.data[at_a], row_b.data[at_b])
+    ranked = sorted(
+        zip(common.tolist(), weaker.tolist(), strict=True),
+        key=lambda item: (-round(item[1], ROUNDING), terms[item[0]]),
+    )
+    return [terms[t] for t, _ in ranked[:n]]
+
+
+def nearest_rows(matrices: dict, report_ids: list[str], labels: list[str]) -> list[dict]:
+    """Each report's nearest neighbour by each measure (ties: the earlier report)."""
+    rows = []
+    for measure, values in matrices.items():
+        closer = HIGHER_IS_CLOSER[measure]
+        for i, report_id in enumerate(report_ids):
+            others = np.delete(np.arange(len(report_ids)), i)
+            if not len(others):
+                continue
+            scores = values[i, others]
+            j = int(others[np.argmax(scores) if closer else np.argmin(scores)])
+            rows.append(
+                {
+                    "report_id": report_id,
+                    "label": labels[i],
+                    "measure": measure,
+                    "nearest_report_id": report_ids[j],
+                    "nearest_label": labels[j],
+                    "value": f"{values[i, j]:.{DECIMALS}f}",
+                }
+            )
+    return rows
+
+
+def agreement_rows(matrices: dict, pairs: list[tuple[int, int]], nearest: list[dict]) -> list[dict]:
+    """How far each two measures agree: Spearman's ρ of their values over the listed pairs
+    (distances negated, so that 1 means the same order), and the share of reports whose
+    nearest neighbour they name alike."""
+    from scipy.stats import spearmanr
+
+    by_measure: dict[str, dict[str, str]] = {}
+    for row in nearest:
+        by_measure.setdefault(row["measure"], {})[row["report_id"]] = row["nearest_report_id"]
+    rows = []
+    names = list(matrices)
+    for x, first in enumerate(names):
+        for second in names[x + 1 :]:
+            values = [
+                [(1 if HIGHER_IS_CLOSER[m] else -1) * matrices[m][a, b] for a, b in pairs]
+                for m in (first, second)
+            ]
+            rho = spearmanr(*values).statistic if len(pairs) > 2 else float("nan")
+            reports = sorted(by_measure.get(first, {}))
+            same = sum(by_measure[first][r] == by_measure[second][r] for r in reports)
+            rows.append(
+                {
+                    "measure_a": first,
+                    "measure_b": second,
+                    "pairs": len(pairs),
+                    "spearman": f"{rho:.4f}",
+                    "reports": len(reports),
+                    "same_nearest": same,
+                    "same_nearest_share": f"{same / len(reports):.4f}" if reports else "",
+                }
+            )
+    return rows
+
+
+def compute(reports, tfidf, shares_rows, token_files, texts, settings, common=frozenset()):
+    """Return (labels, {measure: matrix}, pair rows, paragraph rows, nearest rows, agreement
+    rows). `common`: (report_id, index) of the paragraphs common to most reports.
 
     `token_files`: (report_id, token records) of every report, read once as they come;
     `texts(report_id)`: that report's paragraphs (corpus/text), read only for reports that a
@@ -304,23 +394,30 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings):
         measure: pair_ranks(values, higher_is_closer=HIGHER_IS_CLOSER[measure])[at]
         for measure, values in matrices.items()
     }
-    paragraphs = ParagraphIndex(token_files, settings["min_paragraph_tokens"])
+    counts: dict[str, Counter] = {}
+    paragraphs = ParagraphIndex(token_files, settings["min_paragraph_tokens"], common, counts)
     partners: dict[int, list[int]] = {}
     for a, b in pairs:
         partners.setdefault(a, []).append(b)
     best = {}
     for a, bs in partners.items():
-        found = paragraphs.best_pairs(report_ids[a], [report_ids[b] for b in bs])
+        found = paragraphs.best_pairs(
+            report_ids[a], [report_ids[b] for b in bs], settings["paragraph_pairs"]
+        )
         best.update({(a, b): found[report_ids[b]] for b in bs})
     del paragraphs
+    count_matrix, count_terms = matrix_of([counts.get(i, Counter()) for i in report_ids])
+    del counts
+    significant = significant_g2(
+        count_matrix, p_max=settings["shared_p_max"], min_count=settings["keyness_min_count"]
+    )
     quoted = {
         report_id: {p["index"]: p for p in texts(report_id) if p["index"] in indices}
         for report_id, indices in needed_paragraphs(best).items()
     }
-    everywhere = common_terms(matrix)
-    rows = []
+    rows, paragraph_rows = [], []
     for number, (a, b) in enumerate(pairs):
-        shared = shared_terms(matrix, terms, a, b, settings["shared_terms"], everywhere)
+        shared = distinctive_shared(significant, count_terms, a, b, settings["shared_terms"])
         row = {
             "report_id_a": report_ids[a],
             "report_id_b": report_ids[b],
@@ -331,19 +428,39 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings):
         for measure, values in matrices.items():
             row[measure] = f"{values[a, b]:.{DECIMALS}f}"
             row[f"{measure}_rank"] = int(ranks[measure][number])
-        if best[(a, b)]:
-            (_, index_a), (_, index_b), score = best[(a, b)]
+        for rank, ((_, index_a), (_, index_b), score) in enumerate(best[(a, b)] or (), start=1):
             para_a, para_b = quoted[report_ids[a]][index_a], quoted[report_ids[b]][index_b]
-            row.update(
-                paragraph_similarity=f"{score:.{DECIMALS}f}",
-                paragraph_a_section=" / ".join(para_a["section"]) or para_a["part"],
-                paragraph_a=para_a["text"],
-                paragraph_b_section=" / ".join(para_b["section"]) or para_b["part"],
-                paragraph_b=para_b["text"],
+            if rank == 1:
+                row.update(
+                    paragraph_similarity=f"{score:.{DECIMALS}f}",
+                    paragraph_a_section=" / ".join(para_a["section"]) or para_a["part"],
+                    paragraph_a=para_a["text"],
+                    paragraph_b_section=" / ".join(para_b["section"]) or para_b["part"],
+                    paragraph_b=para_b["text"],
+                )
+            paragraph_rows.append(
+                {
+                    "report_id_a": report_ids[a],
+                    "report_id_b": report_ids[b],
+                    "label_a": labels[a],
+                    "label_b": labels[b],
+                    "rank": rank,
+                    "similarity": f"{score:.{DECIMALS}f}",
+                    "index_a": index_a,
+                    "section_a": " / ".join(para_a["section"]) or para_a["part"],
+                    "text_a": para_a["text"],
+                    "index_b": index_b,
+                    "section_b": " / ".join(para_b["section"]) or para_b["part"],
+                    "text_b": para_b["text"],
+                }
             )
         rows.append(row)
     rows.sort(key=lambda r: (r[f"{TFIDF_COSINE}_rank"], r["report_id_a"], r["report_id_b"]))
-    return labels, matrices, rows
+    rank_of = {(r["report_id_a"], r["report_id_b"]): n for n, r in enumerate(rows)}
+    paragraph_rows.sort(key=lambda r: (rank_of[(r["report_id_a"], r["report_id_b"])], r["rank"]))
+    nearest = nearest_rows(matrices, report_ids, labels)
+    agreement = agreement_rows(matrices, pairs, nearest)
+    return labels, matrices, rows, paragraph_rows, nearest, agreement
 
 
 def main(snakemake) -> None:
@@ -351,17 +468,32 @@ def main(snakemake) -> None:
     settings = dict(snakemake.params.settings)
     reports = read_csv(snakemake.input.reports)
     text_dir = Path(snakemake.input.text)
-    labels, matrices, rows = compute(
+    common = {(row["report_id"], int(row["index"])) for row in read_csv(snakemake.input.common)}
+    labels, matrices, rows, paragraph_rows, nearest, agreement = compute(
         reports,
         load_tfidf(snakemake.input.tfidf),
         read_csv(snakemake.input.report_topics),
         iter_token_files(snakemake.input.shards),
         lambda report_id: read_jsonl(text_dir / f"{report_id}.jsonl"),
         settings,
+        common,
     )
     for measure, values in matrices.items():
         write_matrix(getattr(snakemake.output, measure), values, labels)
     write_csv(snakemake.output.pairs, PAIR_COLUMNS, rows)
+    write_csv(snakemake.output.pair_paragraphs, PARAGRAPH_COLUMNS, paragraph_rows)
+    write_csv(snakemake.output.nearest, NEAREST_COLUMNS, nearest)
+    write_csv(snakemake.output.agreement, AGREEMENT_COLUMNS, agreement)
+    for row in agreement:
+        log.info(
+            "%s vs %s: Spearman %s over %d pairs; the same nearest neighbour for %d of %d",
+            row["measure_a"],
+            row["measure_b"],
+            row["spearman"],
+            row["pairs"],
+            row["same_nearest"],
+            row["reports"],
+        )
     if rows:
         top = rows[0]
         log.info(

@@ -6,11 +6,11 @@ from collections import Counter
 
 import pytest
 from conftest import ROOT, SEED, SHIPPED_CONFIG
-from gwr.keyness import critical_g2, g2, key_terms, log_ratio, p_value
+from gwr.keyness import critical_g2, g2, key_terms, log_ratio, matrix_of, p_value, significant_g2
 from gwr.segment import segment_report, segmenter_from_config
 from gwr.split import paragraph_records, report_rows, split_corpus
 from gwr.structure import Settings
-from keyness import documents, keyness_rows, matrix_of, part_characters
+from keyness import documents, keyness_rows, part_characters
 
 
 def by_hand_g2(a, b, c, d):
@@ -66,6 +66,11 @@ def test_key_terms_are_over_represented_significant_frequent_and_ranked():
     # The rest's count is the other texts' together.
     cell = found[0][0]
     assert (cell["count"], cell["count_rest"]) == (30, 0)
+    # The full lists behind the top ones: the same G², and nothing not significant.
+    full = significant_g2(matrix, p_max=0.001, min_count=5)
+    column = terms.index("低空经济")
+    assert full[0, column] == pytest.approx(cell["g2"])
+    assert full[0, terms.index("发展")] == 0
 
 
 @pytest.fixture(scope="module")

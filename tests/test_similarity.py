@@ -19,7 +19,12 @@ from gwr.io import csv_text
 TFIDF = SHIPPED_CONFIG["tfidf"]
 TOPICS = 8
 PSEUDO_REPORTS = 30
-SETTINGS = {"shared_terms": 8, "all_pairs_max": 60, "neighbours": 10, "min_paragraph_tokens": 5}
+# The shipped similarity settings (their keys, as the rule receives them).
+SETTINGS = {
+    key: value
+    for key, value in SHIPPED_CONFIG["similarity"].items()
+    if not key.startswith("common_")
+}
 
 
 def policy_term_pattern() -> re.Pattern:
@@ -47,8 +52,8 @@ class Corpus:
             )
             for report_id, records in paragraphs.items()
         ]
-        regions = {row["report_id"]: row["region"] for row in reports}
-        _, _, matrix, terms, ids = run_tfidf(self.token_files, regions, TFIDF)
+        by_id = {row["report_id"]: row for row in reports}
+        _, _, matrix, terms, ids = run_tfidf(self.token_files, by_id, TFIDF)
         self.tfidf = (matrix, list(terms), ids)
         counts = np.array(
             [[t.sum() for t in np.array_split(row, TOPICS)] for row in matrix.toarray() > 0]
@@ -57,7 +62,7 @@ class Corpus:
         self.shares_rows = [
             {
                 "report_id": report_id,
-                "region": regions[report_id],
+                "label": by_id[report_id]["label"],
                 **{f"topic_{k + 1}": f"{v:.6f}" for k, v in enumerate(row)},
             }
             for report_id, row in zip(ids, shares, strict=True)
@@ -66,7 +71,7 @@ class Corpus:
     def texts(self, report_id: str) -> list[dict]:
         return self.paragraphs[report_id]
 
-    def compute(self, settings=SETTINGS, token_files=None, texts=None):
+    def compute(self, settings=SETTINGS, token_files=None, texts=None, common=frozenset()):
         return similarity.compute(
             self.reports,
             self.tfidf,
@@ -74,6 +79,7 @@ class Corpus:
             self.token_files if token_files is None else token_files,
             self.texts if texts is None else texts,
             settings,
+            common,
         )
 
 
@@ -98,8 +104,9 @@ def many(seed):
     for number, run in enumerate(np.array_split(np.arange(len(records)), PSEUDO_REPORTS)):
         report_id = f"pseudo-{number + 1:02d}"
         paragraphs[report_id] = [dict(records[i], index=k) for k, i in enumerate(run)]
+        region = f"地区{number + 1:02d}"
         reports.append(
-            {"report_id": report_id, "region": f"地区{number + 1:02d}", "parent": "", "year": ""}
+            {"report_id": report_id, "label": region, "region": region, "parent": "", "year": ""}
         )
     return Corpus(reports, paragraphs)
 
@@ -114,16 +121,26 @@ def reference_ranks(matrix, higher_is_closer):
     return {(int(i[o]), int(j[o])): rank for rank, o in enumerate(order, start=1)}
 
 
-def reference_shared_terms(matrix, terms, a, b, n):
-    row_a = matrix.getrow(a).toarray().ravel()
-    row_b = matrix.getrow(b).toarray().ravel()
-    both = np.minimum(row_a, row_b)
-    if matrix.shape[0] > 2:
-        everywhere = np.asarray((matrix > 0).sum(axis=0)).ravel() == matrix.shape[0]
-        both[everywhere] = 0
-    candidates = np.flatnonzero(both > 0)
-    ranked = sorted(candidates, key=lambda t: (-round(float(both[t]), 9), terms[t]))
-    return [terms[t] for t in ranked[:n]]
+def reference_shared_terms(counts, terms, a, b, n, p_max, min_count):
+    """Terms over-represented in both reports, worked out one term at a time from the formula."""
+    from gwr.keyness import critical_g2
+
+    dense = counts.toarray()
+    total = dense.sum()
+
+    def key(row, t):
+        count, rest = dense[row, t], dense[:, t].sum() - dense[row, t]
+        size = dense[row].sum()
+        other = total - size
+        if count < min_count or count / size <= rest / other:
+            return 0.0
+        e1, e2 = size * (count + rest) / total, other * (count + rest) / total
+        score = 2 * sum(o * np.log(o / e) for o, e in ((count, e1), (rest, e2)) if o)
+        return score if score >= critical_g2(p_max) else 0.0
+
+    both = [(min(key(a, t), key(b, t)), terms[t]) for t in range(dense.shape[1])]
+    ranked = sorted((item for item in both if item[0] > 0), key=lambda x: (-round(x[0], 9), x[1]))
+    return [term for _, term in ranked[:n]]
 
 
 # --- Tests -----------------------------------------------------------------------------------
@@ -159,85 +176,134 @@ def test_ranks_are_ranks_among_all_pairs_ties_first_come_first(many):
         assert sorted(ranks.tolist()) == list(range(1, len(pairs) + 1))
 
 
-def test_shared_terms_look_only_at_the_two_reports_and_agree_with_the_dense_reckoning(many):
-    matrix, terms, _ = many.tfidf
-    everywhere = similarity.common_terms(matrix)
-    for a in range(matrix.shape[0]):
-        for b in range(a + 1, matrix.shape[0]):
-            for n in (1, 3, 8, 200):
-                expected = reference_shared_terms(matrix, terms, a, b, n)
-                assert similarity.shared_terms(matrix, terms, a, b, n, everywhere) == expected
+def test_shared_terms_are_distinctive_of_both_as_the_formula_says(many):
+    from collections import Counter
+
+    from gwr.keyness import matrix_of, significant_g2
+
+    counters = [Counter(t for r in records for t in r["tokens"]) for _, records in many.token_files]
+    counts, terms = matrix_of(counters)
+    # Looser than the shipped settings, so that the small pseudo-reports share some terms.
+    p_max, min_count = 0.05, 2
+    significant = significant_g2(counts, p_max=p_max, min_count=min_count)
+    found_any = False
+    for a in range(counts.shape[0]):
+        for b in range(a + 1, counts.shape[0]):
+            for n in (1, 8):
+                expected = reference_shared_terms(counts, terms, a, b, n, p_max, min_count)
+                assert similarity.distinctive_shared(significant, terms, a, b, n) == expected
+                found_any |= bool(expected)
+    assert found_any
 
 
 def test_best_paragraphs_in_blocks_equal_one_pair_at_a_time(many, monkeypatch):
     index = similarity.ParagraphIndex(iter(many.token_files), SETTINGS["min_paragraph_tokens"])
     ids = [row["report_id"] for row in many.reports]
 
-    def one_pair(a, b):
+    def one_pair(a, b, count):
         rows_a, rows_b = index.rows[a], index.rows[b]
         values = (index.matrix[list(rows_a)] @ index.matrix[list(rows_b)].T).toarray()
-        i, k = np.unravel_index(int(np.argmax(values)), values.shape)
-        return index.keys[rows_a[i]], index.keys[rows_b[k]], float(values[i, k])
+        best = []
+        for _ in range(min(count, *values.shape)):
+            i, k = np.unravel_index(int(np.argmax(values)), values.shape)
+            if best and values[i, k] <= 0:
+                break
+            best.append((index.keys[rows_a[i]], index.keys[rows_b[k]], float(values[i, k])))
+            values[i, :] = values[:, k] = -1
+        return best
 
     monkeypatch.setattr(similarity, "BLOCK_VALUES", 200)  # a few partners per product
-    for a in ids[:5]:
-        found = index.best_pairs(a, ids[5:])
-        assert found == {b: one_pair(a, b) for b in ids[5:]}
+    for count in (1, 3):
+        for a in ids[:5]:
+            found = index.best_pairs(a, ids[5:], count)
+            assert found == {b: one_pair(a, b, count) for b in ids[5:]}
+            for pairs in found.values():
+                # No paragraph twice, best first.
+                assert len({p[0] for p in pairs}) == len(pairs) == len({p[1] for p in pairs})
+                assert [p[2] for p in pairs] == sorted((p[2] for p in pairs), reverse=True)
 
 
 def test_per_pair_work_is_done_for_the_listed_pairs_only(many, monkeypatch):
     settings = {**SETTINGS, "all_pairs_max": 5, "neighbours": 2}
     n = len(many.reports)
     shared_calls, paragraph_calls, text_calls = [], [], []
-    original_shared = similarity.shared_terms
+    original_shared = similarity.distinctive_shared
     original_best = similarity.ParagraphIndex.best_pairs
 
-    def counting_shared(matrix, terms, a, b, count, everywhere=None):
-        assert everywhere is not None  # computed once, not per pair
+    def counting_shared(significant, terms, a, b, count):
         shared_calls.append((a, b))
-        return original_shared(matrix, terms, a, b, count, everywhere)
+        return original_shared(significant, terms, a, b, count)
 
-    def counting_best(self, report_a, partners):
+    def counting_best(self, report_a, partners, count=1):
         paragraph_calls.extend((report_a, b) for b in partners)
-        return original_best(self, report_a, partners)
+        return original_best(self, report_a, partners, count)
 
     def counting_texts(report_id):
         text_calls.append(report_id)
         return many.texts(report_id)
 
-    monkeypatch.setattr(similarity, "shared_terms", counting_shared)
+    monkeypatch.setattr(similarity, "distinctive_shared", counting_shared)
     monkeypatch.setattr(similarity.ParagraphIndex, "best_pairs", counting_best)
     # Tokens are read once, as they come: a generator will do.
     tokens = (item for item in many.token_files)
-    labels, matrices, rows = many.compute(settings, tokens, counting_texts)
+    labels, matrices, rows, *_ = many.compute(settings, tokens, counting_texts)
 
     pairs = similarity.selected_pairs(matrices["tfidf_cosine"], settings)
-    listed = {(row["report_a"], row["report_b"]) for row in rows}
+    listed = {(row["report_id_a"], row["report_id_b"]) for row in rows}
     assert len(rows) == len(pairs) < n * (n - 1) // 2 / 3
     ids = [row["report_id"] for row in many.reports]
     assert sorted(shared_calls) == pairs
     assert sorted(paragraph_calls) == sorted(listed) == sorted((ids[a], ids[b]) for a, b in pairs)
-    quoted = {row["report_a"] for row in rows if row["paragraph_a"]}
-    quoted |= {row["report_b"] for row in rows if row["paragraph_b"]}
-    assert sorted(text_calls) == sorted(quoted)  # each quoted report read once, no other
+    quoted = {row["report_id_a"] for row in rows if row["paragraph_a"]}
+    quoted |= {row["report_id_b"] for row in rows if row["paragraph_b"]}
+    assert set(text_calls) >= quoted and len(text_calls) == len(set(text_calls))
     # Each region's nearest neighbours are among its pairs, with ranks among all pairs.
     ranks = [row["tfidf_cosine_rank"] for row in rows]
     assert ranks == sorted(ranks) and ranks[0] == 1 and max(ranks) <= n * (n - 1) // 2
 
 
 def test_the_seed_lists_every_pair_with_its_reasons(seed):
-    labels, matrices, rows = seed.compute()
+    labels, matrices, rows, paragraph_rows, nearest, agreement = seed.compute()
     assert labels == ["北京市", "东城区", "西城区"]
     assert len(rows) == 3 and [row["tfidf_cosine_rank"] for row in rows] == [1, 2, 3]
     for row in rows:
-        a, b = labels.index(row["region_a"]), labels.index(row["region_b"])
+        a, b = labels.index(row["label_a"]), labels.index(row["label_b"])
         assert row["tfidf_cosine"] == f"{matrices['tfidf_cosine'][a, b]:.6f}"
-        assert row["shared_terms"] and row["paragraph_a"] and row["paragraph_b"]
+        assert row["paragraph_a"] and row["paragraph_b"]
         assert float(row["paragraph_similarity"]) > 0
+    # Up to paragraph_pairs pairs of paragraphs per pair of reports, the first as in pairs.csv.
+    for row in rows:
+        key = (row["label_a"], row["label_b"])
+        listed = [p for p in paragraph_rows if (p["label_a"], p["label_b"]) == key]
+        assert 1 <= len(listed) <= SETTINGS["paragraph_pairs"]
+        assert listed[0]["text_a"] == row["paragraph_a"] and listed[0]["rank"] == 1
+    # Each report's nearest neighbour by each measure, and how the measures agree.
+    assert len(nearest) == 3 * len(matrices)
+    assert {(r["measure_a"], r["measure_b"]) for r in agreement} == {
+        ("tfidf_cosine", "topic_jsd"),
+        ("tfidf_cosine", "topic_hellinger"),
+        ("topic_jsd", "topic_hellinger"),
+    }
+
+
+def test_common_paragraphs_are_never_offered_as_a_reason(seed):
+    from gwr.common_text import common_paragraphs
+
+    found = common_paragraphs(seed.paragraphs, {**SHIPPED_CONFIG["similarity"]})
+    common = {(row["report_id"], row["index"]) for row in found}
+    texts = {
+        (i, p["index"]): p["text"] for i, paragraphs in seed.paragraphs.items() for p in paragraphs
+    }
+    # The yearly formula (今年政府工作的总体要求是…) is common to the three reports.
+    assert sum("总体要求是" in texts[key][:40] for key in common) >= 2
+    _, _, rows, paragraph_rows, _, _ = seed.compute(common=common)
+    for row in paragraph_rows:
+        assert (row["report_id_a"], row["index_a"]) not in common
+        assert (row["report_id_b"], row["index_b"]) not in common
 
 
 def test_no_paragraph_long_enough_leaves_the_reasons_blank(seed):
-    labels, _, rows = seed.compute({**SETTINGS, "min_paragraph_tokens": 10**6})
+    labels, _, rows, *_ = seed.compute({**SETTINGS, "min_paragraph_tokens": 10**6})
     assert len(rows) == 3 and not any(row.get("paragraph_a") for row in rows)
 
 
@@ -247,7 +313,7 @@ def test_matrix_files_have_the_bytes_of_the_csv_module(tmp_path):
     target = tmp_path / "m.csv"
     similarity.write_matrix(target, matrix, labels)
     expected = csv_text(
-        ["region", *labels],
+        ["label", *labels],
         [[label, *(f"{v:.6f}" for v in row)] for label, row in zip(labels, matrix, strict=True)],
     )
     assert target.read_bytes() == expected.encode("utf-8-sig")

@@ -18,6 +18,8 @@ A term is key for a text when it is over-represented there (a / c > b / d), its 
 the log ratio, the count and the term, so that tables are the same on every run.
 """
 
+from collections import Counter
+
 import numpy as np
 
 # The value added in place of a zero count in the log ratio (Hardie 2014).
@@ -109,3 +111,43 @@ def key_terms(counts, terms, *, p_max: float, min_count: int, top_n: int):
 def per_10k(count: float, characters: float) -> float:
     """`count` per 10,000 characters (0 for a text without characters)."""
     return count * 10_000 / characters if characters else 0.0
+
+
+def matrix_of(counters: list[Counter]):
+    """A CSR document × term matrix of `counters`, terms sorted (the same on every run)."""
+    from scipy.sparse import csr_matrix
+
+    terms = sorted({term for counter in counters for term in counter})
+    column = {term: number for number, term in enumerate(terms)}
+    indptr, indices, data = [0], [], []
+    for counter in counters:
+        for term in sorted(counter, key=column.__getitem__):
+            indices.append(column[term])
+            data.append(counter[term])
+        indptr.append(len(indices))
+    shape = (len(counters), len(terms))
+    return csr_matrix((np.array(data, dtype=float), indices, indptr), shape=shape), terms
+
+
+def significant_g2(counts, *, p_max: float, min_count: int):
+    """A CSR matrix like `counts` holding the G² of every cell that is over-represented in its
+    row against all the other rows, significant at p < p_max and counted at least `min_count`
+    times; 0 elsewhere (the full lists behind `key_terms`)."""
+    from scipy.sparse import csr_matrix
+
+    counts = counts.tocsr()
+    row_totals = np.asarray(counts.sum(axis=1)).ravel()
+    column_totals = np.asarray(counts.sum(axis=0)).ravel()
+    grand_total = row_totals.sum()
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    a = counts.data.astype(float)
+    c = row_totals[rows]
+    b = column_totals[counts.indices] - a
+    d = grand_total - c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        over = (c > 0) & (d > 0) & (a / c > b / np.where(d > 0, d, 1)) & (a >= min_count)
+        scores = np.where(over, g2(a, b, c, np.where(d > 0, d, 1)), 0.0)
+    scores[scores < critical_g2(p_max)] = 0.0
+    result = csr_matrix((scores, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape)
+    result.eliminate_zeros()
+    return result

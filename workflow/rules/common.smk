@@ -192,8 +192,16 @@ def terms_settings(wildcards):
     return settings("terms")
 
 
+# Keys of `similarity` that decide the common paragraphs (their own step).
+COMMON_KEYS = ("common_share", "common_reports", "common_sample", "common_seed")
+
+
+def common_paragraph_settings(wildcards):
+    return {key: config["similarity"][key] for key in COMMON_KEYS}
+
+
 def similarity_settings(wildcards):
-    return settings("similarity")
+    return settings("similarity", exclude=COMMON_KEYS)
 
 
 def report_settings(wildcards):
@@ -233,5 +241,9 @@ def final_outputs():
         rules.similarity.output.topic_jsd,
         rules.similarity.output.topic_hellinger,
         rules.similarity.output.pairs,
+        rules.similarity.output.pair_paragraphs,
+        rules.similarity.output.nearest,
+        rules.similarity.output.agreement,
+        rules.common_paragraphs.output.common,
         rules.report_page.output.html,
     ]

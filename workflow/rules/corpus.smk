@@ -42,3 +42,29 @@ checkpoint split_reports:
         settings=split_settings,
     script:
         "../../scripts/split_reports.py"
+
+
+rule common_paragraphs:
+    input:
+        reports=rules.split_reports.output.reports,
+        text=rules.split_reports.output.text,
+    output:
+        common=report(
+            "results/corpus/common_paragraphs.csv",
+            caption="../report/common_paragraphs.rst",
+            category="1. Corpus",
+        ),
+    log:
+        "results/logs/common_paragraphs.log",
+    benchmark:
+        "results/benchmarks/rules/common_paragraphs.tsv"
+    conda:
+        "../envs/gwr.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        code=code("common_paragraphs.py"),
+        settings=common_paragraph_settings,
+    script:
+        "../../scripts/common_paragraphs.py"

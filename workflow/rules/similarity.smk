@@ -8,6 +8,7 @@ rule similarity:
         reports=rules.split_reports.output.reports,
         text=rules.split_reports.output.text,
         shards=token_shards,
+        common=rules.common_paragraphs.output.common,
     output:
         tfidf_cosine=report(
             "results/similarity/tfidf_cosine.csv",
@@ -27,6 +28,13 @@ rule similarity:
         pairs=report(
             "results/similarity/pairs.csv",
             caption="../report/pairs.rst",
+            category="5. Similarity",
+        ),
+        pair_paragraphs="results/similarity/pair_paragraphs.csv",
+        nearest="results/similarity/nearest.csv",
+        agreement=report(
+            "results/similarity/agreement.csv",
+            caption="../report/agreement.rst",
             category="5. Similarity",
         ),
     log:
