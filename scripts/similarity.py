@@ -9,7 +9,7 @@ Three measures, each a region × region matrix labelled with the regions' Chines
 
 `pairs.csv` gives every pair (for a large corpus: each region's nearest neighbours), each measure
 with its rank among all pairs (1: the most alike), and the reasons: the terms distinctive of both
-reports — over-represented in each against all the other reports (G², as in keyness), ranked by
+reports — over-represented in each against the rest of the corpus (G², as in keyness), ranked by
 the weaker of the two — and the most similar pair of paragraphs (cosine of paragraph TF-IDF
 vectors) with both texts and their sections; `pair_paragraphs.csv` the `paragraph_pairs` most
 similar. Paragraphs common to most reports (results/corpus/common_paragraphs.csv: the yearly
@@ -40,7 +40,7 @@ from gwr.io import (
     setup_logging,
     write_csv,
 )
-from gwr.keyness import matrix_of, significant_g2
+from gwr.keyness import matrix_of
 from gwr.names import HIGHER_IS_CLOSER, MEASURES, TFIDF_COSINE, TOPIC_HELLINGER, TOPIC_JSD
 
 DECIMALS = 6
@@ -291,17 +291,50 @@ def needed_paragraphs(best: dict) -> dict[str, set[int]]:
     return needed
 
 
-def distinctive_shared(significant, terms, a: int, b: int, n: int) -> list[str]:
-    """Terms over-represented in both reports (G² significant in each against all the other
-    reports), ranked by the weaker of the two G² (ties: the term)."""
-    row_a, row_b = significant.getrow(a), significant.getrow(b)
-    common, at_a, at_b = np.intersect1d(row_a.indices, row_b.indices, return_indices=True)
-    weaker = np.minimum(row_a.data[at_a], row_b.data[at_b])
-    ranked = sorted(
-        zip(common.tolist(), weaker.tolist(), strict=True),
-        key=lambda item: (-round(item[1], ROUNDING), terms[item[0]]),
-    )
-    return [terms[t] for t, _ in ranked[:n]]
+class PairTerms:
+    """Terms distinctive of both reports of a pair: over-represented in each against the rest of
+    the corpus (every other report but the pair), with a G² significant at p < `p_max` and at
+    least `min_count` occurrences in each, ranked by the weaker of the two G² (ties: the term).
+    """
+
+    def __init__(self, counts, terms, p_max: float, min_count: int):
+        from gwr.keyness import critical_g2
+
+        self.counts = counts.tocsr()
+        self.terms = terms
+        self.rows = np.asarray(self.counts.sum(axis=1)).ravel()
+        self.columns = np.asarray(self.counts.sum(axis=0)).ravel()
+        self.total = self.rows.sum()
+        self.threshold = critical_g2(p_max)
+        self.min_count = min_count
+
+    def shared(self, a: int, b: int, n: int) -> list[str]:
+        from gwr.keyness import g2
+
+        row_a, row_b = self.counts.getrow(a), self.counts.getrow(b)
+        common, at_a, at_b = np.intersect1d(row_a.indices, row_b.indices, return_indices=True)
+        x_a, x_b = row_a.data[at_a], row_b.data[at_b]
+        size_a, size_b = self.rows[a], self.rows[b]
+        rest = self.columns[common] - x_a - x_b
+        rest_size = self.total - size_a - size_b
+        if rest_size <= 0 or not len(common):
+            return []
+        scores = []
+        for x, size in ((x_a, size_a), (x_b, size_b)):
+            over = (x / size > rest / rest_size) & (x >= self.min_count)
+            scores.append(np.where(over, g2(x, rest, size, rest_size), 0.0))
+        weaker = np.minimum(*scores)
+        keep = weaker >= self.threshold
+        ranked = sorted(
+            zip(common[keep].tolist(), weaker[keep].tolist(), strict=True),
+            key=lambda item: (-round(item[1], ROUNDING), self.terms[item[0]]),
+        )
+        return [self.terms[t] for t, _ in ranked[:n]]
+
+
+def distinctive_shared(pair_terms: PairTerms, a: int, b: int, n: int) -> list[str]:
+    """The first `n` terms distinctive of both reports a and b (see PairTerms)."""
+    return pair_terms.shared(a, b, n)
 
 
 def nearest_rows(matrices: dict, report_ids: list[str], labels: list[str]) -> list[dict]:
@@ -408,8 +441,8 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings, common=fr
     del paragraphs
     count_matrix, count_terms = matrix_of([counts.get(i, Counter()) for i in report_ids])
     del counts
-    significant = significant_g2(
-        count_matrix, p_max=settings["shared_p_max"], min_count=settings["keyness_min_count"]
+    pair_terms = PairTerms(
+        count_matrix, count_terms, settings["shared_p_max"], settings["keyness_min_count"]
     )
     quoted = {
         report_id: {p["index"]: p for p in texts(report_id) if p["index"] in indices}
@@ -417,7 +450,7 @@ def compute(reports, tfidf, shares_rows, token_files, texts, settings, common=fr
     }
     rows, paragraph_rows = [], []
     for number, (a, b) in enumerate(pairs):
-        shared = distinctive_shared(significant, count_terms, a, b, settings["shared_terms"])
+        shared = distinctive_shared(pair_terms, a, b, settings["shared_terms"])
         row = {
             "report_id_a": report_ids[a],
             "report_id_b": report_ids[b],

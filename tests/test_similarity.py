@@ -122,20 +122,21 @@ def reference_ranks(matrix, higher_is_closer):
 
 
 def reference_shared_terms(counts, terms, a, b, n, p_max, min_count):
-    """Terms over-represented in both reports, worked out one term at a time from the formula."""
+    """Terms over-represented in both reports against the rest (every other report), worked
+    out one term at a time from the formula."""
     from gwr.keyness import critical_g2
 
     dense = counts.toarray()
-    total = dense.sum()
+    rest_rows = [r for r in range(dense.shape[0]) if r not in (a, b)]
+    rest, rest_size = dense[rest_rows].sum(axis=0), dense[rest_rows].sum()
 
     def key(row, t):
-        count, rest = dense[row, t], dense[:, t].sum() - dense[row, t]
-        size = dense[row].sum()
-        other = total - size
-        if count < min_count or count / size <= rest / other:
+        count, size = dense[row, t], dense[row].sum()
+        if count < min_count or count / size <= rest[t] / rest_size:
             return 0.0
-        e1, e2 = size * (count + rest) / total, other * (count + rest) / total
-        score = 2 * sum(o * np.log(o / e) for o, e in ((count, e1), (rest, e2)) if o)
+        total = size + rest_size
+        e1, e2 = size * (count + rest[t]) / total, rest_size * (count + rest[t]) / total
+        score = 2 * sum(o * np.log(o / e) for o, e in ((count, e1), (rest[t], e2)) if o)
         return score if score >= critical_g2(p_max) else 0.0
 
     both = [(min(key(a, t), key(b, t)), terms[t]) for t in range(dense.shape[1])]
@@ -179,19 +180,19 @@ def test_ranks_are_ranks_among_all_pairs_ties_first_come_first(many):
 def test_shared_terms_are_distinctive_of_both_as_the_formula_says(many):
     from collections import Counter
 
-    from gwr.keyness import matrix_of, significant_g2
+    from gwr.keyness import matrix_of
 
     counters = [Counter(t for r in records for t in r["tokens"]) for _, records in many.token_files]
     counts, terms = matrix_of(counters)
-    # Looser than the shipped settings, so that the small pseudo-reports share some terms.
+    # Looser than the shipped settings: the small pseudo-reports then share some terms.
     p_max, min_count = 0.05, 2
-    significant = significant_g2(counts, p_max=p_max, min_count=min_count)
+    pair_terms = similarity.PairTerms(counts, terms, p_max, min_count)
     found_any = False
     for a in range(counts.shape[0]):
         for b in range(a + 1, counts.shape[0]):
             for n in (1, 8):
                 expected = reference_shared_terms(counts, terms, a, b, n, p_max, min_count)
-                assert similarity.distinctive_shared(significant, terms, a, b, n) == expected
+                assert similarity.distinctive_shared(pair_terms, a, b, n) == expected
                 found_any |= bool(expected)
     assert found_any
 
@@ -230,9 +231,9 @@ def test_per_pair_work_is_done_for_the_listed_pairs_only(many, monkeypatch):
     original_shared = similarity.distinctive_shared
     original_best = similarity.ParagraphIndex.best_pairs
 
-    def counting_shared(significant, terms, a, b, count):
+    def counting_shared(pair_terms, a, b, count):
         shared_calls.append((a, b))
-        return original_shared(significant, terms, a, b, count)
+        return original_shared(pair_terms, a, b, count)
 
     def counting_best(self, report_a, partners, count=1):
         paragraph_calls.extend((report_a, b) for b in partners)
@@ -271,6 +272,7 @@ def test_the_seed_lists_every_pair_with_its_reasons(seed):
         assert row["tfidf_cosine"] == f"{matrices['tfidf_cosine'][a, b]:.6f}"
         assert row["paragraph_a"] and row["paragraph_b"]
         assert float(row["paragraph_similarity"]) > 0
+    assert any(row["shared_terms"] for row in rows)
     # Up to paragraph_pairs pairs of paragraphs per pair of reports, the first as in pairs.csv.
     for row in rows:
         key = (row["label_a"], row["label_b"])
