@@ -26,6 +26,7 @@ import fig_region_topics
 import fig_similarity
 import fig_top_terms
 import fig_topics
+import fig_watch
 import fig_wordclouds
 import gwr.figure_data as figure_data
 import gwr.plotting as plotting
@@ -64,6 +65,7 @@ SCRIPTS = {
     "fig_parts_topics": fig_parts_topics,
     "fig_dendrograms": fig_dendrograms,
     "fig_similarity": fig_similarity,
+    "fig_watch": fig_watch,
 }
 FIGURES_SMK = ROOT / "workflow" / "rules" / "figures.smk"
 
@@ -412,6 +414,7 @@ def test_each_rule_gets_the_figure_settings_its_figure_reads():
         "fig_similarity": {
             *("dpi", "cmap", "annotate_max", "linkage", "optimal_order_max", "max_regions"),
         },
+        "fig_watch": {"dpi", "cmap", "annotate_max", "max_regions"},
     }
     for params in rules.values():
         for name, dpath in params.items():
@@ -764,6 +767,7 @@ RESULT_INPUTS = {
         "chosen": "lda/chosen.json",
     },
     "fig_dendrograms": {measure: f"similarity/{measure}.csv" for measure in MEASURES},
+    "fig_watch": {"watch": "terms/watch.csv"},
 }
 
 
@@ -1048,3 +1052,19 @@ def test_matrices_and_document_topics_are_read_as_they_come(tmp_path, monkeypatc
         streamed = fig_parts_topics.part_topic_shares(reader, ids, parts, columns=reader.fieldnames)
     for part in parts:
         assert np.array_equal(streamed[part], expected[part], equal_nan=True)
+
+
+def test_the_watched_terms_figure_shows_each_report_s_rate():
+    rows = [
+        {"label": label, "term": term, "per_10k": str(rate)}
+        for label, rates in (("北京市", (1.5, 0.0)), ("上海市", (2.0, 3.25)))
+        for term, rate in zip(("新质生产力", "低空经济"), rates, strict=True)
+    ]
+    labels, terms, values = fig_watch.watch_matrix(rows)
+    assert labels == ["北京市", "上海市"] and terms == ["新质生产力", "低空经济"]
+    assert values.tolist() == [[1.5, 0.0], [2.0, 3.25]]
+    plotting.setup_matplotlib(150)
+    fig = fig_watch.watch_figure(labels, terms, values)
+    texts = {text.get_text() for text in fig.axes[0].texts}
+    assert {"1.5", "3.2"} <= texts or {"1.5", "3.3"} <= texts
+    plotting.close_figure(fig)

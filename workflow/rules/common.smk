@@ -245,5 +245,6 @@ def final_outputs():
         rules.similarity.output.nearest,
         rules.similarity.output.agreement,
         rules.common_paragraphs.output.common,
+        rules.fig_watch.output.png,
         rules.report_page.output.html,
     ]

@@ -295,3 +295,32 @@ rule fig_similarity:
         max_regions=lookup(dpath="figures/max_regions", within=config),
     script:
         "../../scripts/fig_similarity.py"
+
+
+rule fig_watch:
+    input:
+        watch=rules.terms.output.watch,
+    output:
+        png=report(
+            "results/figures/watch.png",
+            caption="../report/fig_watch.rst",
+            category="3. Keywords",
+        ),
+        svg="results/figures/watch.svg",
+    log:
+        "results/logs/figures/watch.log",
+    benchmark:
+        "results/benchmarks/rules/fig_watch.tsv"
+    conda:
+        "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
+    params:
+        code=code("fig_watch.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        cmap=lookup(dpath="figures/cmap", within=config),
+        annotate_max=lookup(dpath="figures/annotate_max", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
+    script:
+        "../../scripts/fig_watch.py"
