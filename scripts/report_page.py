@@ -1,140 +1,239 @@
-"""The report page, results/report.html: what was analysed, keywords, topics, similarity and why.
+"""The report page, results/report.html: the researcher's front door to a run's results.
 
-Self-contained: the figures are embedded (base64 PNG), there are no scripts or styles from the
-network, and the tables it links to are relative paths inside results/. In Chinese, with English
-where it helps. Nothing in it depends on the time of the run, so the same inputs and parameters
-give the same page.
+What it shows, top to bottom: the main findings (each statement linked to its evidence), what
+was analysed, what each region stresses, the topics and why this number of them, which regions
+speak alike and why, the tables and the parameters of the run; every figure sits in the section it
+illustrates, opens full size on click, and links to its SVG copy.
 
-Its size does not grow with the corpus: tables with a row per region or input file list the first
-`report.regions_shown` (corpus order) and say how many there are, and where they all are.
+How it is made: plain functions here build the page's data from the tables (tests call them);
+`render` passes that data to the Jinja2 templates of workflow/report/page/, with auto-escaping on,
+so every string from the reports, file names and the config is escaped where it enters the page.
+
+Self-contained and light: no script at all, nothing from the network (a Content-Security-Policy
+forbids it), each figure embedded once in the smallest of its forms that keeps it readable (a
+PNG reduced to a palette, or its SVG copy), and the characters of the page cut out of Noto Sans
+SC and embedded once. Its size does not grow with the corpus: tables with a row per region list
+the first `report.regions_shown` (corpus order) and say where all of them are; long tables show
+their first rows with the rest one click away. Nothing depends on the time of the run, so the
+same inputs and parameters give the same page.
 """
 
 import base64
-import html
+import io
 import json
+import os
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import yaml
 from gwr.io import read_csv, setup_logging, write_text
 from gwr.names import PART_NAMES
 
-# (output name in the rule, caption shown under the figure)
+# The templates (page.html.j2 and what it includes), found from this file when a test imports
+# it; the rule passes them as inputs (so that an edit reruns the page) and main() reads them there.
+TEMPLATES = Path(__file__).resolve().parents[1] / "workflow" / "report" / "page"
+PAGE_TEMPLATE = "page.html.j2"
+
+TITLE = ("政府工作报告比较分析", "Comparative analysis of government work reports")
+
+# The page's sections: (anchor, Chinese, English), in page order; the contents list them.
+SECTIONS = [
+    ("findings", "主要发现", "Findings"),
+    ("corpus", "分析了什么", "What was analysed"),
+    ("keywords", "各地强调什么", "What each region stresses"),
+    ("topics", "主题", "Topics"),
+    ("similarity", "哪些地区相似，为什么", "Which regions speak alike, and why"),
+    ("tables", "数据表", "Tables"),
+    ("parameters", "本次运行的参数", "Parameters of this run"),
+]
+# Subsections listed in the contents under their section: (anchor, Chinese, English).
+SUBSECTIONS = {
+    "corpus": [
+        ("corpus-reports", "报告", "reports"),
+        ("corpus-sources", "输入文件", "input files"),
+    ],
+    "keywords": [
+        ("keywords-terms", "关键词", "keywords"),
+        ("keywords-parts", "分部分", "by part"),
+    ],
+    "topics": [
+        ("topics-k", "主题数的选择", "choice of K"),
+        ("topics-terms", "主题词", "topic terms"),
+        ("topics-shares", "各地区主题占比", "topic shares"),
+    ],
+    "similarity": [
+        ("similarity-pairs", "地区配对", "pairs"),
+        ("similarity-figures", "相似度图", "figures"),
+    ],
+}
+
+# (name of the figure's input in the rule, anchor of the (sub)section it illustrates, caption).
 FIGURES = [
     (
         "fig_corpus",
+        "corpus-reports",
         "各地区报告的篇幅与结构；目录所列但文本缺失的报告。Length and parts of each report.",
     ),
     (
         "fig_top_terms",
+        "keywords-terms",
         "各地区 TF-IDF 最高的词：各地最突出的议题。Each region's most distinctive terms.",
     ),
-    ("fig_wordclouds", "各地区词云（按 TF-IDF 大小）。A word cloud per region, sized by TF-IDF."),
-    ("fig_model_selection", "主题数 K 的选择：各指标随 K 的变化，竖线为所选 K。Choosing K."),
-    ("fig_topics", "所选模型各主题的高权重词。The top terms of each topic."),
-    ("fig_region_topics", "各地区的主题占比（每行合计为 1）。Topic shares per region."),
+    (
+        "fig_wordclouds",
+        "keywords-terms",
+        "各地区词云（按 TF-IDF 大小）。A word cloud per region, sized by TF-IDF.",
+    ),
+    (
+        "fig_model_selection",
+        "topics-k",
+        "主题数 K 的选择：各指标随 K 的变化，竖线为所选 K。Choosing K.",
+    ),
+    ("fig_topics", "topics-terms", "所选模型各主题的高权重词。The top terms of each topic."),
+    (
+        "fig_region_topics",
+        "topics-shares",
+        "各地区的主题占比（每行合计为 1）。Topic shares per region.",
+    ),
     (
         "fig_parts_topics",
+        "topics-shares",
         "所比较各部分（tfidf.parts，默认回顾与安排）的主题占比及其变化。Topic shares by part.",
     ),
     (
         "fig_similarity_tfidf_cosine",
+        "similarity-figures",
         "地区间 TF-IDF 余弦相似度（越高越相似）。TF-IDF cosine similarity.",
     ),
-    ("fig_similarity_topic_jsd", "地区间主题分布的 Jensen–Shannon 距离（越低越相似）。Topic JSD."),
+    (
+        "fig_similarity_topic_jsd",
+        "similarity-figures",
+        "地区间主题分布的 Jensen–Shannon 距离（越低越相似）。Topic JSD.",
+    ),
     (
         "fig_similarity_topic_hellinger",
+        "similarity-figures",
         "地区间主题分布的 Hellinger 距离（越低越相似）。Topic Hellinger.",
     ),
-    ("fig_dendrograms", "按三种距离的层次聚类。Hierarchical clustering on each distance."),
+    (
+        "fig_dendrograms",
+        "similarity-figures",
+        "按三种距离的层次聚类。Hierarchical clustering on each distance.",
+    ),
 ]
+FIGURE_NAMES = [name for name, _, _ in FIGURES]
+
+# The tables of a run (paths relative to results/, where the page is).
+REPORTS_CSV = "corpus/reports.csv"
+TOC_CSV = "corpus/toc.csv"
+SOURCES_CSV = "corpus/sources.csv"
+DROPPED_CSV = "corpus/dropped.csv"
+GLOSSARY_CSV = "corpus/glossary.csv"
+TOP_TERMS_CSV = "tfidf/top_terms.csv"
+BY_PART_CSV = "tfidf/top_terms_by_part.csv"
+SELECTION_CSV = "lda/model_selection.csv"
+TOPICS_CSV = "lda/chosen/topics.csv"
+SHARES_CSV = "lda/chosen/report_topics.csv"
+PAIRS_CSV = "similarity/pairs.csv"
 
 TABLE_LINKS = [
-    ("corpus/reports.csv", "报告清单 reports found"),
-    ("corpus/toc.csv", "目录核对 table of contents"),
-    ("corpus/glossary.csv", "名词解释 glossary"),
-    ("corpus/dropped.csv", "删除的行 dropped lines"),
-    ("corpus/sources.csv", "输入文件核算 sources audit"),
+    (REPORTS_CSV, "报告清单 reports found"),
+    (TOC_CSV, "目录核对 table of contents"),
+    (GLOSSARY_CSV, "名词解释 glossary"),
+    (DROPPED_CSV, "删除的行 dropped lines"),
+    (SOURCES_CSV, "输入文件核算 sources audit"),
     ("tokens/vocabulary.csv", "词表 vocabulary"),
     ("tokens/harvested_terms.csv", "自动收录的术语 harvested terms"),
     ("tokens/dropped_tokens.csv", "过滤掉的词 dropped tokens"),
-    ("tfidf/top_terms.csv", "TF-IDF 关键词 keywords"),
-    ("tfidf/top_terms_by_part.csv", "分部分关键词 keywords by part"),
-    ("lda/model_selection.csv", "主题数选择 model selection"),
-    ("lda/chosen/topics.csv", "主题词 topics"),
-    ("lda/chosen/report_topics.csv", "地区主题占比 topic shares"),
+    (TOP_TERMS_CSV, "TF-IDF 关键词 keywords"),
+    (BY_PART_CSV, "分部分关键词 keywords by part"),
+    (SELECTION_CSV, "主题数选择 model selection"),
+    (TOPICS_CSV, "主题词 topics"),
+    (SHARES_CSV, "地区主题占比 topic shares"),
     ("lda/chosen/doc_topics.csv", "段落主题分布 paragraph topics"),
     ("similarity/tfidf_cosine.csv", "TF-IDF 余弦相似度 matrix"),
     ("similarity/topic_jsd.csv", "主题 JSD 距离 matrix"),
     ("similarity/topic_hellinger.csv", "主题 Hellinger 距离 matrix"),
-    ("similarity/pairs.csv", "地区配对及原因 pairs and reasons"),
+    (PAIRS_CSV, "地区配对及原因 pairs and reasons"),
 ]
 
-STYLE = """
-body{font-family:"Report CJK","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
-max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.55}
-h1{font-size:1.7em}h2{border-bottom:2px solid #2b6c8f;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;margin:.8em 0;font-size:.92em}
-th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top;text-align:left}
-th{background:#eef4f7}figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}
-figcaption{color:#555;font-size:.92em}.muted{color:#666;font-size:.9em}.warn{color:#a33}
-details{margin:.5em 0}pre{background:#f6f6f6;padding:.8em;overflow:auto;font-size:.85em}
-td.text{max-width:420px}
-"""
+# A long table shows this many rows; the others are one click away (<details>).
+ROWS_VISIBLE = 10
+# Findings: distinctive terms named per region, pairs named, terms named per pair.
+FINDING_TERMS = 5
+FINDING_PAIRS = 3
+FINDING_SHARED_TERMS = 5
 
-# Counts the figures that loaded, so that a headless browser (and a test) can check them.
-SCRIPT = """
-window.addEventListener("load", function () {
-  var images = document.querySelectorAll("img");
-  var loaded = 0;
-  images.forEach(function (img) { if (img.complete && img.naturalWidth > 0) loaded++; });
-  document.body.setAttribute("data-images-total", images.length);
-  document.body.setAttribute("data-images-loaded", loaded);
-});
-"""
-
-
-def esc(value) -> str:
-    return html.escape(str(value))
-
-
-def table(header: list[str], rows: list[list], classes: dict[int, str] | None = None) -> str:
-    classes = classes or {}
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="{classes[i]}">{esc(v)}</td>' if i in classes else f"<td>{esc(v)}</td>"
-            for i, v in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def image(path: str | Path, alt: str) -> str:
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return f'<img alt="{esc(alt)}" src="data:image/png;base64,{data}">'
-
-
-def shown_note(shown: int, total: int, what: tuple[str, str], table: str) -> str:
-    """Says that a table lists `shown` of `total` rows, and where they all are ("" if all)."""
-    if shown >= total:
-        return ""
-    return (
-        f'<p class="muted">显示前 {shown} {what[0]}（共 {total}），全部见 '
-        f'<a href="{esc(table)}">{esc(table)}</a>。Showing the first {shown} of {total} '
-        f"{what[1]}; all are in {esc(table)}.</p>"
-    )
-
+# Where a report's region or year was read (reports.csv's region_source, year_source). Those of
+# TRUSTED_SOURCES are the report's own header; the others are inferred from its text: a caveat.
+SOURCE_NAMES = {
+    "manifest": ("清单", "the manifest"),
+    "title": ("标题", "the title"),
+    "session_line": ("会议行", "the session line"),
+    "speaker_line": ("报告人行", "the speaker line"),
+    "opening": ("开场白“我代表……”", "the opening (我代表…)"),
+    "review_heading": ("工作回顾标题的年份加一", "the review heading's year + 1"),
+    "plans_heading": ("工作安排标题的年份", "the plans heading's year"),
+    "": ("未知来源", "an unknown source"),
+}
+TRUSTED_SOURCES = {"manifest", "title", "session_line"}
+# Lines dropped that leave part of a report out or say it was pasted twice (dropped.csv reasons).
+DROPPED_CAVEATS = {
+    "fragment": (
+        "片段（正文过短，多为网页底部重复的标题和首行）",
+        "fragments (too short to be a report: a page repeating its title and first line)",
+    ),
+    "duplicate_copy": (
+        "同一报告内重复粘贴的第二份正文",
+        "second copies of a body pasted twice",
+    ),
+}
 
 REGIONS = ("个地区", "regions")
-# The tables a capped table of the page points to (paths relative to results/).
-REPORTS_CSV = "corpus/reports.csv"
-SOURCES_CSV = "corpus/sources.csv"
-TOP_TERMS_CSV = "tfidf/top_terms.csv"
-BY_PART_CSV = "tfidf/top_terms_by_part.csv"
-SHARES_CSV = "lda/chosen/report_topics.csv"
+REPORTS = ("份报告", "reports")
+FILES = ("个输入文件", "input files")
+PAIRS = ("对", "pairs")
+
+# A palette PNG is used only if it stays this close to the figure: the mean difference per
+# channel (0-255) and the share of pixels off by more than PALETTE_PIXEL_OFF in some channel.
+PALETTE_MEAN_ERROR = 1.0
+PALETTE_PIXEL_OFF = 32
+PALETTE_OFF_SHARE = 0.01
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def table(
+    anchor: str,
+    header: list[str],
+    rows: list[list],
+    *,
+    csv: str | None = None,
+    total: int | None = None,
+    what: tuple[str, str] = REGIONS,
+    text_columns: Iterable[int] = (),
+) -> dict:
+    """A table of the page: its rows (the first ROWS_VISIBLE shown, the rest folded), the CSV
+    that holds all of them, and how many that is (`total`, if more than `rows`)."""
+    rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    return {
+        "id": anchor,
+        "header": header,
+        "rows": rows[:ROWS_VISIBLE],
+        "more": rows[ROWS_VISIBLE:],
+        "shown": len(rows),
+        "total": len(rows) if total is None else total,
+        "what": what,
+        "csv": csv,
+        "text_columns": sorted(text_columns),
+    }
+
+
+def table_rows(entry: Mapping) -> list[list[str]]:
+    """Every row of a table of the page, visible and folded."""
+    return [*entry["rows"], *entry["more"]]
 
 
 def shown_reports(reports, shown: int) -> dict[str, str]:
@@ -142,14 +241,32 @@ def shown_reports(reports, shown: int) -> dict[str, str]:
     return {row["report_id"]: row["label"] for row in reports[:shown]}
 
 
-def section_corpus(reports, toc, sources, glossary, shown: int | None = None) -> str:
+def names(items: list[str], shown: int) -> str:
+    """`items` joined with 、, cut after `shown` (… and how many in all)."""
+    text = "、".join(items[:shown])
+    if len(items) > shown:
+        text += f" …… 共 {len(items)} (… {len(items)} in all)"
+    return text
+
+
+def sources_of(report: Mapping) -> str:
+    """Where a report's region and year were read (reports.csv's region_source, year_source)."""
+    region, year = report.get("region_source", ""), report.get("year_source", "")
+    return f"{region or '—'} / {year or '—'}" if region or year else ""
+
+
+# --- the sections -----------------------------------------------------------------------------
+
+
+def corpus_section(reports, toc, sources, glossary, shown: int | None = None) -> dict:
+    """What was analysed: the reports found, those listed but missing, the input files."""
     shown = len(reports) if shown is None else shown
     missing = [row["listed_region"] for row in toc if row["found"] == "no"]
-    parts = [
-        "<h2>分析了什么 What was analysed</h2>",
-        f"<p>共找到 <b>{len(reports)}</b> 份报告（{len(sources)} 个输入文件）。"
-        f"Found {len(reports)} reports in {len(sources)} input file(s).</p>",
-        table(
+    return {
+        "reports_found": len(reports),
+        "files": len(sources),
+        "reports": table(
+            "corpus-reports-table",
             [
                 "地区 region",
                 "上级 parent",
@@ -160,6 +277,7 @@ def section_corpus(reports, toc, sources, glossary, shown: int | None = None) ->
                 "段落 paragraphs",
                 "字数 characters",
                 "名词解释 glossary",
+                "地区、年份依据 region, year from",
                 "id",
             ],
             [
@@ -173,23 +291,18 @@ def section_corpus(reports, toc, sources, glossary, shown: int | None = None) ->
                     r["paragraphs"],
                     r["characters"],
                     r["glossary_terms"],
+                    sources_of(r),
                     r["report_id"],
                 ]
                 for r in reports[:shown]
             ],
+            csv=REPORTS_CSV,
+            total=len(reports),
+            what=REPORTS,
         ),
-        shown_note(min(shown, len(reports)), len(reports), ("份报告", "reports"), REPORTS_CSV),
-    ]
-    if missing:
-        listed = "、".join(missing[:shown])
-        if len(missing) > shown:
-            listed += f" …… 等 {len(missing)} 份 ({len(missing)} in all, see corpus/toc.csv)"
-        parts.append(
-            f'<p class="warn">目录列出但文本中没有的报告 {len(missing)} 份 (listed in the table of '
-            f"contents but missing from the text): {esc(listed)}</p>"
-        )
-    parts.append(
-        table(
+        "missing": {"count": len(missing), "names": names(missing, shown)},
+        "sources": table(
+            "corpus-sources-table",
             ["输入文件 source", "编码 encoding", "读入字数 read", "保留 kept", "删除 dropped"],
             [
                 [
@@ -201,197 +314,428 @@ def section_corpus(reports, toc, sources, glossary, shown: int | None = None) ->
                 ]
                 for s in sources[:shown]
             ],
-        )
-    )
-    parts.append(
-        shown_note(
-            min(shown, len(sources)), len(sources), ("个输入文件", "input files"), SOURCES_CSV
-        )
-    )
-    parts.append(
-        f'<p class="muted">名词解释共 {len(glossary)} 条；附录不参与建模。'
-        f"{len(glossary)} glossary entries; appendices are kept out of the models.</p>"
-    )
-    return "\n".join(part for part in parts if part)
+            csv=SOURCES_CSV,
+            total=len(sources),
+            what=FILES,
+        ),
+        "glossary": len(glossary),
+    }
 
 
-def section_keywords(
+def keywords_section(
     top_terms, by_part, shown: int, regions: dict[str, str] | None = None, total: int = 0
-) -> str:
+) -> dict:
     """Keywords of the regions of `regions` ({report id: label}; all if None)."""
 
     def label(row) -> str | None:
         if regions is None:
-            return row["label"] or row["report_id"]
+            return row.get("label") or row["report_id"]
         return regions.get(row["report_id"])
 
-    by_report: dict[str, list[dict]] = {}
+    by_report: dict[str, list[str]] = {}
     for row in top_terms:
         if (name := label(row)) is not None:
-            by_report.setdefault(name, []).append(row)
-    rows = [
-        [region, "、".join(r["term"] for r in items[:shown])] for region, items in by_report.items()
-    ]
+            by_report.setdefault(name, []).append(row["term"])
     parts_rows: dict[tuple[str, str], list[str]] = {}
     for row in by_part:
         if (name := label(row)) is not None:
             parts_rows.setdefault((name, row["part"]), []).append(row["term"])
     compared = list(dict.fromkeys(part for _, part in parts_rows))
-    compared_names = " / ".join(PART_NAMES.get(part, part) for part in compared)
-    note = shown_note(len(rows), total, REGIONS, TOP_TERMS_CSV) if regions is not None else ""
-    return "\n".join(
-        part
-        for part in [
-            "<h2>各地强调什么 What each region stresses (TF-IDF)</h2>",
-            "<p>TF-IDF 衡量一个词在本地区报告中的分量相对于其他地区有多突出。"
-            "Terms ranked by how much more a report uses them than the others do.</p>",
-            table(["地区 region", f"前 {shown} 个关键词 top terms"], rows),
-            note,
-            f"<h3>分部分 By part: {esc(compared_names)}</h3>" if compared else "",
-            table(
-                ["地区 region", "部分 part", "关键词 top terms"],
-                [
-                    [region, PART_NAMES.get(part, part), "、".join(terms[:shown])]
-                    for (region, part), terms in parts_rows.items()
-                ],
-            ),
-            note.replace(TOP_TERMS_CSV, BY_PART_CSV),
-        ]
-        if part
-    )
+    total = total if regions is not None else len(by_report)
+    return {
+        "shown_terms": shown,
+        "terms": table(
+            "keywords-terms-table",
+            ["地区 region", f"前 {shown} 个关键词 top terms"],
+            [[region, "、".join(terms[:shown])] for region, terms in by_report.items()],
+            csv=TOP_TERMS_CSV,
+            total=max(total, len(by_report)),
+            text_columns=[1],
+        ),
+        "compared": " / ".join(PART_NAMES.get(part, part) for part in compared),
+        "parts": table(
+            "keywords-parts-table",
+            ["地区 region", "部分 part", "关键词 top terms"],
+            [
+                [region, PART_NAMES.get(part, part), "、".join(terms[:shown])]
+                for (region, part), terms in parts_rows.items()
+            ],
+            csv=BY_PART_CSV,
+            total=max(total * max(len(compared), 1), len(parts_rows)),
+            what=("行", "rows"),
+            text_columns=[2],
+        ),
+    }
 
 
-def section_topics(
+METRIC_COLUMNS = [
+    "k",
+    "c_npmi_mean",
+    "c_npmi_sd",
+    "c_v_mean",
+    "u_mass_mean",
+    "perplexity_mean",
+    "topic_diversity_mean",
+    "stability",
+    "kept_seed",
+    "chosen",
+]
+
+
+def topics_section(
     chosen, selection, topics, report_topics, regions: dict[str, str] | None = None
-) -> str:
+) -> dict:
     """The chosen model, the evidence for K, its topics, and the topic shares of the regions of
     `regions` ({report id: label}; all if None)."""
-    labels = chosen["labels"]
+    labels = list(chosen["labels"])
     top_terms: dict[str, list[str]] = {}
     for row in topics:
         if row["ranking"] == "relevance":
             top_terms.setdefault(row["topic"], []).append(row["term"])
-    metric_columns = [
-        "k",
-        "c_npmi_mean",
-        "c_npmi_sd",
-        "c_v_mean",
-        "u_mass_mean",
-        "perplexity_mean",
-        "topic_diversity_mean",
-        "stability",
-        "kept_seed",
-        "chosen",
-    ]
     shares = [
-        (row["label"] if regions is None else regions[row["report_id"]], row)
+        (row.get("label", row["report_id"]) if regions is None else regions[row["report_id"]], row)
         for row in report_topics
         if regions is None or row["report_id"] in regions
     ]
-    note = shown_note(len(shares), len(report_topics), REGIONS, SHARES_CSV) if regions else ""
-    return "\n".join(
-        part
-        for part in [
-            "<h2>主题 Topics (LDA)</h2>",
-            f"<p>所选主题数 <b>K = {chosen['k']}</b>。Chosen number of topics: {chosen['k']}.</p>",
-            f"<p><b>为什么 Why:</b> {esc(chosen['reason'])}</p>",
-            f'<p class="muted">保留的种子 kept seed: {chosen["kept_seed"]} — '
-            f"{esc(chosen['kept_because'])}；跨种子稳定性 stability {chosen['stability']}</p>",
-            "<h3>模型选择的依据 Evidence for K</h3>",
-            table(metric_columns, [[row[c] for c in metric_columns] for row in selection]),
-            "<h3>主题 Topics</h3>",
-            table(
-                ["主题 topic", "标签 label", "相关度最高的词 most relevant terms"],
-                [
-                    [t, labels[int(t) - 1], "、".join(terms[:10])]
-                    for t, terms in sorted(top_terms.items(), key=lambda kv: int(kv[0]))
-                ],
-            ),
-            "<h3>各地区主题占比 Topic shares per region</h3>",
-            table(
-                ["地区 region", *[f"{i + 1} {label}" for i, label in enumerate(labels)]],
-                [
-                    [
-                        name,
-                        *[f"{float(row[f'topic_{i + 1}']):.2f}" for i in range(len(labels))],
-                    ]
-                    for name, row in shares
-                ],
-            ),
-            note,
-        ]
-        if part
-    )
+    return {
+        "k": chosen["k"],
+        "reason": chosen["reason"],
+        "kept_seed": chosen["kept_seed"],
+        "kept_because": chosen["kept_because"],
+        "stability": chosen["stability"],
+        "selection": table(
+            "topics-k-table",
+            METRIC_COLUMNS,
+            [[row.get(c, "") for c in METRIC_COLUMNS] for row in selection],
+            csv=SELECTION_CSV,
+            what=("个 K", "values of K"),
+        ),
+        "topics": table(
+            "topics-terms-table",
+            ["主题 topic", "标签 label", "相关度最高的词 most relevant terms"],
+            [
+                [t, labels[int(t) - 1], "、".join(terms[:10])]
+                for t, terms in sorted(top_terms.items(), key=lambda kv: int(kv[0]))
+            ],
+            csv=TOPICS_CSV,
+            what=("个主题", "topics"),
+            text_columns=[2],
+        ),
+        "shares": table(
+            "topics-shares-table",
+            ["地区 region", *[f"{i + 1} {label}" for i, label in enumerate(labels)]],
+            [
+                [name, *[f"{float(row[f'topic_{i + 1}']):.2f}" for i in range(len(labels))]]
+                for name, row in shares
+            ],
+            csv=SHARES_CSV,
+            total=len(report_topics),
+        ),
+    }
 
 
-def section_similarity(pairs, shown: int) -> str:
+def similarity_section(pairs, shown: int, total: int | None = None) -> dict:
+    """The most alike pairs (pairs.csv's order: by TF-IDF cosine), with the reasons."""
     rows = [
-        [
-            f"{p['label_a']} — {p['label_b']}",
-            f"{float(p['tfidf_cosine']):.3f} (#{p['tfidf_cosine_rank']})",
-            f"{float(p['topic_jsd']):.3f} (#{p['topic_jsd_rank']})",
-            p["shared_terms"],
-            f"{p['paragraph_a_section']}：{p['paragraph_a']}",
-            f"{p['paragraph_b_section']}：{p['paragraph_b']}",
-        ]
+        {
+            "pair": f"{p['label_a']} — {p['label_b']}",
+            "cosine": f"{float(p['tfidf_cosine']):.3f}",
+            "cosine_rank": p["tfidf_cosine_rank"],
+            "jsd": f"{float(p['topic_jsd']):.3f}",
+            "jsd_rank": p["topic_jsd_rank"],
+            "shared_terms": p["shared_terms"],
+            "paragraphs": [
+                (p["label_a"], p["paragraph_a_section"], p["paragraph_a"]),
+                (p["label_b"], p["paragraph_b_section"], p["paragraph_b"]),
+            ],
+        }
         for p in pairs[:shown]
     ]
-    return "\n".join(
-        [
-            "<h2>哪些地区相似，为什么 Which regions speak alike, and why</h2>",
-            "<p>TF-IDF 余弦相似度（越高越相似）与主题分布的 Jensen–Shannon 距离（越低越相似），"
-            "括号内为在所有配对中的名次；共同的特色词与最相似的一对段落说明原因。"
-            "Cosine (higher = more alike) and topic JSD (lower = more alike) with the pair's rank; "
-            "the shared distinctive terms and the most similar paragraphs say why.</p>",
-            table(
-                [
-                    "地区对 pair",
-                    "TF-IDF 余弦 cosine",
-                    "主题 JSD",
-                    "共同特色词 shared terms",
-                    "最相似段落 A",
-                    "最相似段落 B",
-                ],
-                rows,
-                classes={4: "text", 5: "text"},
-            ),
-        ]
-    )
+    return {
+        "id": "similarity-pairs-table",
+        "rows": rows[:ROWS_VISIBLE],
+        "more": rows[ROWS_VISIBLE:],
+        "shown": len(rows),
+        "total": len(rows) if total is None else max(total, len(rows)),
+        "what": PAIRS,
+        "csv": PAIRS_CSV,
+    }
 
 
-def section_figures(figures: dict[str, str]) -> str:
-    parts = ["<h2>图 Figures</h2>"]
-    for name, caption in FIGURES:
-        if name in figures:
-            parts.append(
-                f"<figure>{image(figures[name], caption)}<figcaption>{esc(caption)}"
-                f"</figcaption></figure>"
+def parameters_section(config: Mapping) -> dict:
+    return {
+        "yaml": yaml.safe_dump(dict(config), allow_unicode=True, sort_keys=False),
+        "tables": [{"href": path, "name": name} for path, name in TABLE_LINKS],
+    }
+
+
+# --- findings ---------------------------------------------------------------------------------
+
+
+def statement(zh: str, en: str, *links: tuple[str, str]) -> dict:
+    """One finding: in Chinese and English, with links to its evidence ((href, text) pairs)."""
+    return {"zh": zh, "en": en, "evidence": [{"href": h, "text": t} for h, t in links]}
+
+
+def finding_terms(top_terms, regions: dict[str, str], count: int = FINDING_TERMS) -> list[dict]:
+    """Per region (those of `regions`, in their order) its most distinctive terms."""
+    terms: dict[str, list[tuple[int, str]]] = {}
+    for row in top_terms:
+        if row["report_id"] in regions:
+            terms.setdefault(row["report_id"], []).append((int(row["rank"]), row["term"]))
+    found = []
+    for report_id, label in regions.items():
+        if report_id not in terms:
+            continue
+        top = [term for _, term in sorted(terms[report_id])[:count]]
+        found.append(
+            statement(
+                f"{label}：{'、'.join(top)}",
+                "",
+                ("#keywords-terms", "关键词 keywords"),
+                (TOP_TERMS_CSV, TOP_TERMS_CSV),
             )
-    return "\n".join(parts)
+        )
+    return found
 
 
-def section_parameters(config: dict) -> str:
-    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-    links = "".join(
-        f'<li><a href="{esc(path)}">{esc(name)}</a> <span class="muted">{esc(path)}</span></li>'
-        for path, name in TABLE_LINKS
+def finding_pairs(pairs, count: int = FINDING_PAIRS) -> list[dict]:
+    """The most alike pairs by TF-IDF cosine (pairs.csv's order) and the terms they share."""
+    ranked = sorted(pairs, key=lambda p: int(p["tfidf_cosine_rank"]))[:count]
+    found = []
+    for p in ranked:
+        shared = [t for t in p["shared_terms"].split("、") if t][:FINDING_SHARED_TERMS]
+        cosine = f"{float(p['tfidf_cosine']):.3f}"
+        rank = p["tfidf_cosine_rank"]
+        zh = f"{p['label_a']} — {p['label_b']}：TF-IDF 余弦 cosine {cosine}（第 {rank} #{rank}）"
+        if shared:
+            zh += f"；共同特色词 shared terms：{'、'.join(shared)}"
+        en = ""
+        found.append(statement(zh, en, ("#similarity-pairs", "配对 pairs"), (PAIRS_CSV, PAIRS_CSV)))
+    return found
+
+
+def finding_model(chosen: Mapping) -> dict:
+    return statement(
+        f"主题模型选了 K = {chosen['k']} 个主题。",
+        f"The topic model has K = {chosen['k']} topics: {chosen['reason']}",
+        ("#topics-k", "主题数的选择 choice of K"),
+        (SELECTION_CSV, SELECTION_CSV),
     )
-    return "\n".join(
-        [
-            "<h2>数据表 Tables</h2>",
-            f"<ul>{links}</ul>",
-            "<h2>本次运行的参数 Parameters of this run</h2>",
-            f"<details><summary>config (config/config.yaml and --config)</summary>"
-            f"<pre>{esc(text)}</pre></details>",
-        ]
-    )
+
+
+def caveat_missing(toc, shown: int) -> list[dict]:
+    """Reports listed in a table of contents that the text lacks (toc.csv)."""
+    missing = [row["listed_region"] for row in toc if row["found"] == "no"]
+    if not missing:
+        return []
+    listed = names(missing, shown)
+    return [
+        statement(
+            f"目录列出但文本中没有的报告 {len(missing)} 份：{listed}。",
+            f"{len(missing)} reports listed in a table of contents are missing from the text.",
+            ("#corpus-missing", "缺失的报告 missing reports"),
+            (TOC_CSV, TOC_CSV),
+        )
+    ]
+
+
+def caveat_converted(reports, shown: int) -> list[dict]:
+    """Texts converted from traditional characters (reports.csv's `converted`)."""
+    converted = [r["label"] for r in reports if r.get("converted")]
+    if not converted:
+        return []
+    return [
+        statement(
+            f"{len(converted)} 份报告由繁体字转换为简体（OpenCC t2s）：{names(converted, shown)}。",
+            f"{len(converted)} reports were converted from traditional to simplified characters "
+            "(OpenCC t2s); sources.csv's notes say which lines.",
+            (REPORTS_CSV, f"{REPORTS_CSV} (converted)"),
+            (SOURCES_CSV, f"{SOURCES_CSV} (notes)"),
+        )
+    ]
+
+
+def caveat_inferred(reports, shown: int) -> list[dict]:
+    """Regions and years read from the text rather than the header (reports.csv's
+    region_source, year_source other than manifest, title or session line)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for r in reports:
+        for field in ("region", "year"):
+            source = r.get(f"{field}_source")
+            if source is not None and source not in TRUSTED_SOURCES:
+                groups.setdefault((field, source), []).append(r["label"])
+    found = []
+    for (field, source), labels in groups.items():
+        zh_source, en_source = SOURCE_NAMES.get(source, (source, source))
+        zh_field = "地区" if field == "region" else "年份"
+        found.append(
+            statement(
+                f"{len(labels)} 份报告的{zh_field}推断自{zh_source}：{names(labels, shown)}。",
+                f"The {field} of {len(labels)} reports is inferred from {en_source}.",
+                ("#corpus-reports", "报告 reports"),
+                (REPORTS_CSV, f"{REPORTS_CSV} ({field}_source)"),
+            )
+        )
+    return found
+
+
+def _runs(lines: list[int]) -> int:
+    """How many runs of consecutive numbers `lines` holds (the places a kind of line was cut)."""
+    ordered = sorted(set(lines))
+    return sum(1 for i, line in enumerate(ordered) if i == 0 or line != ordered[i - 1] + 1)
+
+
+def caveat_dropped(dropped, shown: int) -> list[dict]:
+    """Lines dropped as fragments or as a second copy of a body (dropped.csv)."""
+    found = []
+    for reason, (zh_what, en_what) in DROPPED_CAVEATS.items():
+        rows = [row for row in dropped if row["reason"] == reason]
+        if not rows:
+            continue
+        lines: dict[str, list[int]] = {}
+        for row in rows:
+            lines.setdefault(row["source_file"], []).append(int(row["line"]))
+        places = sum(_runs(numbers) for numbers in lines.values())
+        files = [Path(name).name for name in lines]
+        found.append(
+            statement(
+                f"删除了 {places} 处{zh_what}，共 {len(rows)} 行（{reason}）："
+                f"{names(files, shown)}。",
+                f"{places} {en_what} dropped, {len(rows)} lines ({reason}).",
+                (DROPPED_CSV, f"{DROPPED_CSV} ({reason})"),
+            )
+        )
+    return found
+
+
+def findings(data: Mapping, regions: dict[str, str]) -> dict:
+    """The findings section: what each region stresses, the most alike pairs, the model, and
+    what to be careful about, each statement with links to its evidence."""
+    shown = len(regions)
+    reports = data["reports"]
+    caveats = [
+        *caveat_missing(data["toc"], shown),
+        *caveat_converted(reports, shown),
+        *caveat_inferred(reports, shown),
+        *caveat_dropped(data.get("dropped", []), shown),
+    ]
+    terms = finding_terms(data["top_terms"], regions)
+    return {
+        "terms": terms[:ROWS_VISIBLE],
+        "more_terms": terms[ROWS_VISIBLE:],
+        "regions_total": len({row["report_id"] for row in data["top_terms"]}),
+        "pairs": finding_pairs(data["pairs"]),
+        "model": finding_model(data["chosen"]),
+        "caveats": caveats,
+    }
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def _svg_is_self_contained(svg: str) -> bool:
+    """Text drawn as paths (matplotlib's svg.fonttype: path), nothing outside the file."""
+    if re.search(r"<text[\s>]", svg):
+        return False
+    refs = re.findall(r'(?:xlink:)?href="([^"]*)"', svg)
+    return all(ref.startswith(("#", "data:")) for ref in refs)
+
+
+def minify_svg(svg: str) -> str:
+    """An SVG without its prologue, metadata and the whitespace between elements."""
+    svg = re.sub(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r">\s+<", "><", svg)
+    return re.sub(r"\s*\n\s*", " ", svg).strip()
+
+
+def svg_data_uri(svg: str) -> str:
+    """A data: URI of an SVG, percent-encoded where a URL or an HTML attribute needs it (smaller
+    than base64)."""
+    text = minify_svg(svg).replace('"', "'")
+    for char, code in (("%", "%25"), ("#", "%23"), ("<", "%3C"), (">", "%3E"), ("&", "%26")):
+        text = text.replace(char, code)
+    return "data:image/svg+xml," + text
+
+
+def _png_bytes(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def compress_png(path: str | Path) -> bytes:
+    """The figure as a palette PNG (256 colours, median cut, no dithering) if that stays as
+    close as PALETTE_* say, else as an optimised full-colour PNG; on white, as the page is."""
+    from PIL import Image, ImageChops, ImageStat
+
+    with Image.open(path) as source:
+        source.load()
+        if source.mode in ("RGBA", "LA", "P"):
+            rgba = source.convert("RGBA")
+            image = Image.new("RGB", rgba.size, "white")
+            image.paste(rgba, mask=rgba.getchannel("A"))
+        else:
+            image = source.convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    difference = ImageChops.difference(image, palette.convert("RGB"))
+    mean_error = sum(ImageStat.Stat(difference).mean) / 3
+    red, green, blue = difference.split()
+    worst = ImageChops.lighter(ImageChops.lighter(red, green), blue).histogram()
+    off_share = sum(worst[PALETTE_PIXEL_OFF + 1 :]) / (image.width * image.height)
+    if mean_error <= PALETTE_MEAN_ERROR and off_share <= PALETTE_OFF_SHARE:
+        return _png_bytes(palette)
+    return _png_bytes(image)
+
+
+def embed_figure(png: str | Path, svg: str | Path | None = None) -> dict:
+    """How a figure is embedded: the smaller of its palette PNG and its SVG copy (when that
+    draws its text as paths and needs nothing else), as a data: URI; with the PNG's size."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        width, height = image.size
+    src = "data:image/png;base64," + base64.b64encode(compress_png(png)).decode("ascii")
+    kind = "png"
+    if svg is not None and Path(svg).is_file():
+        text = Path(svg).read_text("utf-8")
+        if _svg_is_self_contained(text):
+            candidate = svg_data_uri(text)
+            if len(candidate) < len(src):
+                src, kind = candidate, "svg"
+    return {"src": src, "format": kind, "width": width, "height": height}
+
+
+def figures_by_place(
+    figures: Mapping[str, str], svgs: Mapping[str, str] | None = None, page_dir: str = "results"
+) -> dict[str, list[dict]]:
+    """{anchor of a (sub)section: its figures}: each embedded once, with its caption and links
+    to its PNG and SVG files relative to the page (figures/<name>.svg next to report.html)."""
+    svgs = svgs or {}
+    placed: dict[str, list[dict]] = {}
+    for name, place, caption in FIGURES:
+        if name not in figures:
+            continue
+        png = Path(figures[name])
+        svg = Path(svgs[name]) if name in svgs else png.with_suffix(".svg")
+        entry = {
+            "id": name.removeprefix("fig_").replace("_", "-"),
+            "caption": caption,
+            "png_href": Path(os.path.relpath(png, page_dir)).as_posix(),
+            "svg_href": Path(os.path.relpath(svg, page_dir)).as_posix(),
+            **embed_figure(png, svg),
+        }
+        placed.setdefault(place, []).append(entry)
+    return placed
+
+
+# --- the page ---------------------------------------------------------------------------------
 
 
 def font_face(text: str) -> str:
     """@font-face with Noto Sans SC cut down to the page's own characters (WOFF, base64), so that
-    the page shows Chinese on a machine without Chinese fonts, at a fraction of the font's size."""
-    import io
-
+    the page shows Chinese on a machine without Chinese fonts, at a fraction of the font's size.
+    Written without quotes, which the templates' escaping would change inside <style>."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from gwr.plotting import cjk_font_path
@@ -407,72 +751,115 @@ def font_face(text: str) -> str:
     font.flavor = "woff"
     font.save(buffer, reorderTables=False)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (
-        '@font-face{font-family:"Report CJK";'
-        f'src:url("data:font/woff;base64,{data}") format("woff");}}'
-    )
+    return f"@font-face{{font-family:ReportCJK;src:url(data:font/woff;base64,{data})}}"
 
 
-def render(data: dict, config: dict, settings: dict) -> str:
-    title = "政府工作报告比较分析 Comparative analysis of government work reports"
+def page_data(data: Mapping, config: Mapping, settings: Mapping) -> dict:
+    """Everything the page shows, as plain data for the templates."""
     shown = settings["regions_shown"]
     regions = shown_reports(data["reports"], shown)
     with_terms = len({row["report_id"] for row in data["top_terms"]})
-    body = "\n".join(
-        [
-            f"<h1>{esc(title)}</h1>",
-            section_corpus(data["reports"], data["toc"], data["sources"], data["glossary"], shown),
-            section_keywords(
-                data["top_terms"], data["by_part"], settings["keywords_shown"], regions, with_terms
-            ),
-            section_topics(
-                data["chosen"], data["selection"], data["topics"], data["report_topics"], regions
-            ),
-            section_similarity(data["pairs"], settings["pairs_shown"]),
-            section_figures(data["figures"]),
-            section_parameters(config),
-        ]
+    figures = figures_by_place(
+        data.get("figures", {}), data.get("svgs", {}), data.get("page_dir", "results")
     )
-    font = font_face(title + body) if settings["embed_font"] else ""
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>{font}{STYLE}</style><script>{SCRIPT}</script>"
-        f"</head><body>\n{body}\n</body></html>\n"
+    return {
+        "title": TITLE,
+        "sections": [
+            {"id": anchor, "zh": zh, "en": en, "children": SUBSECTIONS.get(anchor, [])}
+            for anchor, zh, en in SECTIONS
+        ],
+        "findings": findings(data, regions),
+        "corpus": corpus_section(
+            data["reports"], data["toc"], data["sources"], data["glossary"], shown
+        ),
+        "keywords": keywords_section(
+            data["top_terms"], data["by_part"], settings["keywords_shown"], regions, with_terms
+        ),
+        "topics": topics_section(
+            data["chosen"], data["selection"], data["topics"], data["report_topics"], regions
+        ),
+        "similarity": similarity_section(
+            data["pairs"], settings["pairs_shown"], data.get("pairs_total")
+        ),
+        "parameters": parameters_section(config),
+        "figures": figures,
+    }
+
+
+def environment(templates: str | Path = TEMPLATES):
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
 
 
-def read_csv_head(path, count: int) -> list[dict[str, str]]:
-    """The first `count` rows of a CSV table (pairs.csv lists every pair, with their texts)."""
+def render(data: Mapping, config: Mapping, settings: Mapping, templates=TEMPLATES) -> str:
+    """The page: `data` (the tables, as main() reads them) rendered with the templates."""
+    template = environment(templates).get_template(PAGE_TEMPLATE)
+    context = page_data(data, config, settings)
+    page = template.render(page=context, font_face="")
+    if not settings["embed_font"]:
+        return page
+    # The font holds the characters of the page without it (the font adds none).
+    text = re.sub(r"data:[^\"')]*", "", page)
+    return template.render(page=context, font_face=font_face(text))
+
+
+# --- reading the tables -----------------------------------------------------------------------
+
+
+def read_csv_head(path, count: int) -> tuple[list[dict[str, str]], int]:
+    """The first `count` rows of a CSV table (pairs.csv lists every pair, with their texts) and
+    how many rows it has."""
     import csv
     import itertools
 
     from gwr.io import CSV_ENCODING
 
     with open(path, encoding=CSV_ENCODING, newline="") as handle:
-        return list(itertools.islice(csv.DictReader(handle), count))
+        reader = csv.DictReader(handle)
+        head = list(itertools.islice(reader, count))
+        return head, len(head) + sum(1 for _ in reader)
+
+
+def load_data(inputs: Mapping[str, str], pairs_shown: int, page_dir: str = "results") -> dict:
+    """The page's data from the rule's inputs ({input name: path})."""
+    pairs, pairs_total = read_csv_head(inputs["pairs"], pairs_shown)
+    return {
+        "reports": read_csv(inputs["reports"]),
+        "toc": read_csv(inputs["toc"]),
+        "sources": read_csv(inputs["sources"]),
+        "glossary": read_csv(inputs["glossary"]),
+        "dropped": read_csv(inputs["dropped"]),
+        "top_terms": read_csv(inputs["top_terms"]),
+        "by_part": read_csv(inputs["by_part"]),
+        "selection": read_csv(inputs["selection"]),
+        "chosen": json.loads(Path(inputs["chosen"]).read_text("utf-8")),
+        "topics": read_csv(inputs["topics"]),
+        "report_topics": read_csv(inputs["report_topics"]),
+        "pairs": pairs,
+        "pairs_total": pairs_total,
+        "figures": {name: inputs[name] for name in FIGURE_NAMES if name in inputs},
+        "svgs": {name: inputs[f"{name}_svg"] for name in FIGURE_NAMES if f"{name}_svg" in inputs},
+        "page_dir": page_dir,
+    }
 
 
 def main(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "report_page")
     settings = dict(snakemake.params.settings)
-    i = snakemake.input
-    data = {
-        "reports": read_csv(i.reports),
-        "toc": read_csv(i.toc),
-        "sources": read_csv(i.sources),
-        "glossary": read_csv(i.glossary),
-        "top_terms": read_csv(i.top_terms),
-        "by_part": read_csv(i.by_part),
-        "selection": read_csv(i.selection),
-        "chosen": json.loads(Path(i.chosen).read_text("utf-8")),
-        "topics": read_csv(i.topics),
-        "report_topics": read_csv(i.report_topics),
-        "pairs": read_csv_head(i.pairs, settings["pairs_shown"]),
-        "figures": {name: path for name, path in i.items() if name in dict(FIGURES)},
-    }
-    page = render(data, snakemake.params.config, settings)
+    page_dir = str(Path(snakemake.output.html).parent)
+    data = load_data(dict(snakemake.input.items()), settings["pairs_shown"], page_dir)
+    templates = Path(snakemake.input.templates[0]).parent
+    page = render(data, snakemake.params.config, settings, templates)
     write_text(snakemake.output.html, page)
-    log.info("report page: %d figures, %d characters", len(data["figures"]), len(page))
+    log.info("report page: %d figures, %d bytes", len(data["figures"]), len(page.encode()))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-# Step 6: the report page (results/report.html), self-contained.
+# Step 6: the report page (results/report.html), self-contained: rendered from the tables with
+# the templates of workflow/report/page/ (inputs, so that editing one reruns the page); each
+# figure's PNG and SVG copy are inputs, embedded in the smaller readable form and linked.
 
 
 rule report_page:
@@ -7,6 +9,7 @@ rule report_page:
         toc=rules.split_reports.output.toc,
         sources=rules.split_reports.output.sources,
         glossary=rules.split_reports.output.glossary,
+        dropped=rules.split_reports.output.dropped,
         top_terms=rules.tfidf.output.top_terms,
         by_part=rules.tfidf.output.by_part,
         selection=rules.lda_choose.output.selection,
@@ -15,16 +18,32 @@ rule report_page:
         report_topics=rules.lda_choose.output.report_topics,
         pairs=rules.similarity.output.pairs,
         fig_corpus=rules.fig_corpus.output.png,
+        fig_corpus_svg=rules.fig_corpus.output.svg,
         fig_top_terms=rules.fig_top_terms.output.png,
+        fig_top_terms_svg=rules.fig_top_terms.output.svg,
         fig_wordclouds=rules.fig_wordclouds.output.png,
+        fig_wordclouds_svg=rules.fig_wordclouds.output.svg,
         fig_model_selection=rules.fig_model_selection.output.png,
+        fig_model_selection_svg=rules.fig_model_selection.output.svg,
         fig_topics=rules.fig_topics.output.png,
+        fig_topics_svg=rules.fig_topics.output.svg,
         fig_region_topics=rules.fig_region_topics.output.png,
+        fig_region_topics_svg=rules.fig_region_topics.output.svg,
         fig_parts_topics=rules.fig_parts_topics.output.png,
+        fig_parts_topics_svg=rules.fig_parts_topics.output.svg,
         fig_similarity_tfidf_cosine=rules.fig_similarity.output.png_tfidf_cosine,
+        fig_similarity_tfidf_cosine_svg=rules.fig_similarity.output.svg_tfidf_cosine,
         fig_similarity_topic_jsd=rules.fig_similarity.output.png_topic_jsd,
+        fig_similarity_topic_jsd_svg=rules.fig_similarity.output.svg_topic_jsd,
         fig_similarity_topic_hellinger=rules.fig_similarity.output.png_topic_hellinger,
+        fig_similarity_topic_hellinger_svg=rules.fig_similarity.output.svg_topic_hellinger,
         fig_dendrograms=rules.fig_dendrograms.output.png,
+        fig_dendrograms_svg=rules.fig_dendrograms.output.svg,
+        templates=[
+            "workflow/report/page/page.html.j2",
+            "workflow/report/page/macros.html.j2",
+            "workflow/report/page/page.css",
+        ],
     output:
         html="results/report.html",
     log:
