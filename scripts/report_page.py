@@ -54,7 +54,9 @@ SUBSECTIONS = {
         ("corpus-sources", "输入文件", "input files"),
     ],
     "keywords": [
-        ("keywords-terms", "关键词", "keywords"),
+        ("keywords-keyness", "显著高频词", "keyness"),
+        ("keywords-watch", "关注词", "watched terms"),
+        ("keywords-terms", "TF-IDF 关键词", "TF-IDF keywords"),
         ("keywords-parts", "分部分", "by part"),
     ],
     "topics": [
@@ -79,6 +81,11 @@ FIGURES = [
         "fig_top_terms",
         "keywords-terms",
         "各地区 TF-IDF 最高的词：各地最突出的议题。Each region's most distinctive terms.",
+    ),
+    (
+        "fig_watch",
+        "keywords-watch",
+        "关注词在各报告中的使用频率（每万字）。Watched terms per 10,000 characters.",
     ),
     (
         "fig_wordclouds",
@@ -130,6 +137,13 @@ TOC_CSV = "corpus/toc.csv"
 SOURCES_CSV = "corpus/sources.csv"
 DROPPED_CSV = "corpus/dropped.csv"
 GLOSSARY_CSV = "corpus/glossary.csv"
+KEYNESS_CSV = "keyness/keyness.csv"
+WATCH_CSV = "terms/watch.csv"
+KWIC_CSV = "terms/kwic.csv"
+AGREEMENT_CSV = "similarity/agreement.csv"
+NEAREST_CSV = "similarity/nearest.csv"
+PAIR_PARAGRAPHS_CSV = "similarity/pair_paragraphs.csv"
+COMMON_CSV = "corpus/common_paragraphs.csv"
 TOP_TERMS_CSV = "tfidf/top_terms.csv"
 BY_PART_CSV = "tfidf/top_terms_by_part.csv"
 SELECTION_CSV = "lda/model_selection.csv"
@@ -143,9 +157,14 @@ TABLE_LINKS = [
     (GLOSSARY_CSV, "名词解释 glossary"),
     (DROPPED_CSV, "删除的行 dropped lines"),
     (SOURCES_CSV, "输入文件核算 sources audit"),
+    (COMMON_CSV, "多数报告共有的段落 common paragraphs"),
     ("tokens/vocabulary.csv", "词表 vocabulary"),
     ("tokens/harvested_terms.csv", "自动收录的术语 harvested terms"),
     ("tokens/dropped_tokens.csv", "过滤掉的词 dropped tokens"),
+    (KEYNESS_CSV, "显著高频词 keyness (G², log ratio)"),
+    ("terms/frequency.csv", "词频 term frequencies"),
+    (WATCH_CSV, "关注词 watched terms"),
+    (KWIC_CSV, "关注词与特色词的上下文 keywords in context"),
     (TOP_TERMS_CSV, "TF-IDF 关键词 keywords"),
     (BY_PART_CSV, "分部分关键词 keywords by part"),
     (SELECTION_CSV, "主题数选择 model selection"),
@@ -156,14 +175,31 @@ TABLE_LINKS = [
     ("similarity/topic_jsd.csv", "主题 JSD 距离 matrix"),
     ("similarity/topic_hellinger.csv", "主题 Hellinger 距离 matrix"),
     (PAIRS_CSV, "地区配对及原因 pairs and reasons"),
+    (PAIR_PARAGRAPHS_CSV, "配对的相似段落 similar paragraphs of each pair"),
+    (NEAREST_CSV, "各报告最相近的报告 nearest neighbours"),
+    (AGREEMENT_CSV, "相似度指标的一致性 agreement of the measures"),
 ]
 
 # A long table shows this many rows; the others are one click away (<details>).
 ROWS_VISIBLE = 10
-# Findings: distinctive terms named per region, pairs named, terms named per pair.
+# Findings: key terms named per report, pairs named, terms named per pair, characters of a
+# paragraph quoted (the whole paragraph is in pair_paragraphs.csv).
 FINDING_TERMS = 5
 FINDING_PAIRS = 3
 FINDING_SHARED_TERMS = 5
+QUOTE_CHARS = 60
+# What each similarity measure captures, for the page's note where they disagree.
+MEASURE_NAMES = {
+    "tfidf_cosine": (
+        "关键词（TF-IDF 余弦）",
+        "keywords (TF-IDF cosine): the same distinctive vocabulary",
+    ),
+    "topic_jsd": (
+        "主题分布（JS 距离）",
+        "topics (Jensen–Shannon distance): attention divided alike among topics",
+    ),
+    "topic_hellinger": ("主题分布（Hellinger 距离）", "topics (Hellinger distance)"),
+}
 
 # Where a report's region or year was read (reports.csv's region_source, year_source). Those of
 # TRUSTED_SOURCES are the report's own header; the others are inferred from its text: a caveat.
@@ -323,7 +359,13 @@ def corpus_section(reports, toc, sources, glossary, shown: int | None = None) ->
 
 
 def keywords_section(
-    top_terms, by_part, shown: int, regions: dict[str, str] | None = None, total: int = 0
+    top_terms,
+    by_part,
+    shown: int,
+    regions: dict[str, str] | None = None,
+    total: int = 0,
+    keyness_rows=None,
+    watch_rows=None,
 ) -> dict:
     """Keywords of the regions of `regions` ({report id: label}; all if None)."""
 
@@ -342,7 +384,32 @@ def keywords_section(
             parts_rows.setdefault((name, row["part"]), []).append(row["term"])
     compared = list(dict.fromkeys(part for _, part in parts_rows))
     total = total if regions is not None else len(by_report)
+    keyness: dict[str, list[str]] = {}
+    for row in keyness_rows or ():
+        if row["part"] == "all" and (name := label(row)) is not None:
+            g2 = float(row["g2"])
+            keyness.setdefault(name, []).append(f"{row['term']}（{g2:.0f}）")
+    watch: dict[str, list[str]] = {}
+    for row in watch_rows or ():
+        if (name := label(row)) is not None:
+            watch.setdefault(name, []).append(row["per_10k"])
+    watched = list(dict.fromkeys(row["term"] for row in watch_rows or ()))
     return {
+        "keyness": table(
+            "keywords-keyness-table",
+            ["地区 region", f"前 {shown} 个显著高频词（G²）top key terms (G²)"],
+            [[region, "、".join(terms[:shown])] for region, terms in keyness.items()],
+            csv=KEYNESS_CSV,
+            total=max(total, len(keyness)) if keyness else 0,
+            text_columns=[1],
+        ),
+        "watch": table(
+            "keywords-watch-table",
+            ["地区 region", *[f"{term} 每万字 per 10k" for term in watched]],
+            [[region, *values] for region, values in watch.items()],
+            csv=WATCH_CSV,
+            total=max(total, len(watch)) if watch else 0,
+        ),
         "shown_terms": shown,
         "terms": table(
             "keywords-terms-table",
@@ -477,41 +544,113 @@ def statement(zh: str, en: str, *links: tuple[str, str]) -> dict:
     return {"zh": zh, "en": en, "evidence": [{"href": h, "text": t} for h, t in links]}
 
 
-def finding_terms(top_terms, regions: dict[str, str], count: int = FINDING_TERMS) -> list[dict]:
-    """Per region (those of `regions`, in their order) its most distinctive terms."""
-    terms: dict[str, list[tuple[int, str]]] = {}
-    for row in top_terms:
-        if row["report_id"] in regions:
-            terms.setdefault(row["report_id"], []).append((int(row["rank"]), row["term"]))
+def finding_terms(keyness, regions: dict[str, str], count: int = FINDING_TERMS) -> list[dict]:
+    """Per report (those of `regions`, in their order) its top key terms of the whole body
+    (keyness.csv, ranked by G²), with their log ratio; a report without a significant term says
+    so."""
+    terms: dict[str, list[tuple[int, str, float]]] = {}
+    for row in keyness:
+        if row["report_id"] in regions and row["part"] == "all":
+            terms.setdefault(row["report_id"], []).append(
+                (int(row["rank"]), row["term"], float(row["log_ratio"]))
+            )
     found = []
     for report_id, label in regions.items():
-        if report_id not in terms:
-            continue
-        top = [term for _, term in sorted(terms[report_id])[:count]]
+        top = sorted(terms.get(report_id, []))[:count]
+        if top:
+            listed = "、".join(term for _, term, _ in top)
+            ratio = 2 ** max(r for _, _, r in top)
+            zh = f"{label}突出：{listed}"
+            en = f"{label} stresses {listed} (up to {ratio:.0f} times as often as the others)"
+        else:
+            zh = f"{label}：没有显著高于其他报告的词"
+            en = f"{label}: no term significantly more frequent than in the others"
         found.append(
             statement(
-                f"{label}：{'、'.join(top)}",
-                "",
-                ("#keywords-terms", "关键词 keywords"),
-                (TOP_TERMS_CSV, TOP_TERMS_CSV),
+                zh, en, ("#keywords-keyness", "显著高频词 keyness"), (KEYNESS_CSV, KEYNESS_CSV)
             )
         )
     return found
 
 
+def quote(text: str, length: int = QUOTE_CHARS) -> str:
+    return text if len(text) <= length else text[:length] + "…"
+
+
+def pair_sentence(p: Mapping) -> tuple[str, str]:
+    """The reason two reports are alike, in a sentence: the terms both stress, the most
+    similar paragraphs (common paragraphs are never offered)."""
+    shared = [t for t in p["shared_terms"].split("、") if t][:FINDING_SHARED_TERMS]
+    cosine = f"{float(p['tfidf_cosine']):.3f}"
+    zh = f"{p['label_a']}与{p['label_b']}（TF-IDF 余弦 {cosine}，第 {p['tfidf_cosine_rank']} 位）"
+    en = f"{p['label_a']} and {p['label_b']} (cosine {cosine}, #{p['tfidf_cosine_rank']})"
+    if shared:
+        zh += f"都突出{'、'.join(shared)}"
+        en += f" both stress {', '.join(shared)}"
+    else:
+        zh += "没有共同突出的词"
+        en += ": no term both stress"
+    if p.get("paragraph_a"):
+        zh += f"；最相近的段落：“{quote(p['paragraph_a'])}”（{p['paragraph_a_section']}）"
+        en += "; their most similar paragraphs are quoted in the pairs table"
+    return zh + "。", en + "."
+
+
 def finding_pairs(pairs, count: int = FINDING_PAIRS) -> list[dict]:
-    """The most alike pairs by TF-IDF cosine (pairs.csv's order) and the terms they share."""
+    """The most alike pairs by TF-IDF cosine (pairs.csv's order), each in a sentence."""
     ranked = sorted(pairs, key=lambda p: int(p["tfidf_cosine_rank"]))[:count]
+    return [
+        statement(
+            *pair_sentence(p),
+            ("#similarity-pairs", "配对 pairs"),
+            (PAIRS_CSV, PAIRS_CSV),
+            (PAIR_PARAGRAPHS_CSV, PAIR_PARAGRAPHS_CSV),
+        )
+        for p in ranked
+    ]
+
+
+def finding_agreement(agreement, nearest, regions: dict[str, str], shown: int) -> list[dict]:
+    """How far keywords and topics agree on which reports are alike, and the reports whose
+    nearest neighbour they name differently."""
     found = []
-    for p in ranked:
-        shared = [t for t in p["shared_terms"].split("、") if t][:FINDING_SHARED_TERMS]
-        cosine = f"{float(p['tfidf_cosine']):.3f}"
-        rank = p["tfidf_cosine_rank"]
-        zh = f"{p['label_a']} — {p['label_b']}：TF-IDF 余弦 cosine {cosine}（第 {rank} #{rank}）"
-        if shared:
-            zh += f"；共同特色词 shared terms：{'、'.join(shared)}"
-        en = ""
-        found.append(statement(zh, en, ("#similarity-pairs", "配对 pairs"), (PAIRS_CSV, PAIRS_CSV)))
+    pair = next(
+        (r for r in agreement if {r["measure_a"], r["measure_b"]} == {"tfidf_cosine", "topic_jsd"}),
+        None,
+    )
+    if pair is None or not pair["reports"]:
+        return found
+    by = {}
+    for row in nearest:
+        by.setdefault(row["report_id"], {})[row["measure"]] = row["nearest_label"]
+    differ = [
+        f"{regions.get(i, i)}（关键词 {m['tfidf_cosine']}，主题 {m['topic_jsd']}）"
+        for i, m in by.items()
+        if i in regions and m.get("tfidf_cosine") != m.get("topic_jsd")
+    ]
+    zh_a, en_a = MEASURE_NAMES["tfidf_cosine"]
+    zh_b, en_b = MEASURE_NAMES["topic_jsd"]
+    zh = (
+        f"{zh_a}与{zh_b}两种相似度的排序相关 Spearman ρ = {pair['spearman']}；"
+        f"{pair['reports']} 份报告中 {pair['same_nearest']} 份的最相近报告两者一致。"
+    )
+    en = (
+        f"The two views agree with Spearman ρ = {pair['spearman']} over {pair['pairs']} pairs and "
+        f"name the same nearest neighbour for {pair['same_nearest']} of {pair['reports']} "
+        f"reports: {en_a}; {en_b}."
+    )
+    if differ:
+        zh += f"不一致的：{names(differ, shown)}"
+        en += " Where they differ, read both."
+    found.append(
+        statement(
+            zh,
+            en,
+            ("#similarity-pairs", "配对 pairs"),
+            (AGREEMENT_CSV, AGREEMENT_CSV),
+            (NEAREST_CSV, NEAREST_CSV),
+        )
+    )
     return found
 
 
@@ -620,12 +759,15 @@ def findings(data: Mapping, regions: dict[str, str]) -> dict:
         *caveat_inferred(reports, shown),
         *caveat_dropped(data.get("dropped", []), shown),
     ]
-    terms = finding_terms(data["top_terms"], regions)
+    terms = finding_terms(data.get("keyness", []), regions)
+    agreement = finding_agreement(
+        data.get("agreement", []), data.get("nearest", []), regions, shown
+    )
     return {
         "terms": terms[:ROWS_VISIBLE],
         "more_terms": terms[ROWS_VISIBLE:],
-        "regions_total": len({row["report_id"] for row in data["top_terms"]}),
-        "pairs": finding_pairs(data["pairs"]),
+        "regions_total": len(data["reports"]),
+        "pairs": finding_pairs(data["pairs"]) + agreement,
         "model": finding_model(data["chosen"]),
         "caveats": caveats,
     }
@@ -773,7 +915,13 @@ def page_data(data: Mapping, config: Mapping, settings: Mapping) -> dict:
             data["reports"], data["toc"], data["sources"], data["glossary"], shown
         ),
         "keywords": keywords_section(
-            data["top_terms"], data["by_part"], settings["keywords_shown"], regions, with_terms
+            data["top_terms"],
+            data["by_part"],
+            settings["keywords_shown"],
+            regions,
+            with_terms,
+            data.get("keyness", []),
+            data.get("watch", []),
         ),
         "topics": topics_section(
             data["chosen"], data["selection"], data["topics"], data["report_topics"], regions
@@ -838,6 +986,10 @@ def load_data(inputs: Mapping[str, str], pairs_shown: int, page_dir: str = "resu
         "glossary": read_csv(inputs["glossary"]),
         "dropped": read_csv(inputs["dropped"]),
         "top_terms": read_csv(inputs["top_terms"]),
+        "keyness": read_csv(inputs["keyness"]),
+        "watch": read_csv(inputs["watch"]),
+        "agreement": read_csv(inputs["agreement"]),
+        "nearest": read_csv(inputs["nearest"]),
         "by_part": read_csv(inputs["by_part"]),
         "selection": read_csv(inputs["selection"]),
         "chosen": json.loads(Path(inputs["chosen"]).read_text("utf-8")),

@@ -109,6 +109,21 @@ def many_regions(count: int, **report_values) -> dict:
         "glossary": [],
         "dropped": [],
         "top_terms": terms,
+        "keyness": [
+            {**row, "part": "all", "g2": str(30 - int(row["rank"])), "log_ratio": "2.0"}
+            for row in terms
+        ],
+        "watch": [
+            {
+                "report_id": r["report_id"],
+                "label": r["label"],
+                "term": "新质生产力",
+                "per_10k": "1.5",
+            }
+            for r in reports
+        ],
+        "agreement": [],
+        "nearest": [],
         "by_part": [{**row, "part": "review"} for row in terms],
         "selection": [],
         "chosen": CHOSEN,
@@ -229,10 +244,11 @@ def test_findings_name_terms_pairs_and_caveats_with_their_evidence():
         {"source_file": "y.txt", "line": "8", "reason": "web_debris"},
     ]
     found = findings(data, {r["report_id"]: r["label"] for r in reports})
-    assert [s["zh"] for s in found["terms"]][0] == "北京市朝阳区：词1、词2、词3"
+    # What each report stresses: its key terms (keyness), by G².
+    assert [s["zh"] for s in found["terms"]][0] == "北京市朝阳区突出：词1、词2、词3"
     first_pair = found["pairs"][0]["zh"]
-    assert first_pair.startswith("北京市朝阳区 — 长春市朝阳区：TF-IDF 余弦 cosine 0.500")
-    assert "共同特色词 shared terms：创新、改革" in first_pair
+    assert first_pair.startswith("北京市朝阳区与长春市朝阳区（TF-IDF 余弦 0.500，第 1 位）")
+    assert "都突出创新、改革" in first_pair
     caveats = {s["zh"]: s for s in found["caveats"]}
     texts = list(caveats)
     assert any("目录列出但文本中没有的报告 1 份：朝阳区" in t for t in texts)
