@@ -5,12 +5,21 @@ from collections import Counter
 
 import pytest
 from conftest import ROOT, SEED
-from gwr.dictionary import read_word_list
+from gwr.dictionary import read_term_file, read_word_list
 from gwr.jieba_setup import import_jieba
-from gwr.segment import segment_report, segmenter_from_config, terms_kept_whole
-from gwr.split import paragraph_records, split_corpus
+from gwr.segment import (
+    ENUMERATION,
+    NUMERAL_CHARS,
+    count_fragments,
+    is_fragment,
+    segment_report,
+    segmenter_from_config,
+    terms_kept_whole,
+)
+from gwr.split import paragraph_records, read_manifest, split_corpus
 
 EVAL_TERMS = read_word_list([ROOT / "tests" / "data" / "policy_terms_eval.txt"])
+NATIONAL = ROOT.parent / "shared" / "corpora" / "national-1954-2022"
 
 
 def make_segmenter(corpus, config, cache_dir):
@@ -94,7 +103,9 @@ def test_stopwords_boilerplate_places_numbers_and_debris_are_gone(seed_tokens, c
     assert not [t for t in all_tokens if re.match(r"^[\d.%]+$", t)]
     assert all(len(t) > 1 for t in all_tokens)
     reasons = Counter(reason for (_, _, reason) in dropped)
-    assert {"stopword", "number", "place_name", "single_char"} <= set(reasons)
+    assert {"stopword", "number", "place_name", "single_char", "fragment", "enumeration"} <= set(
+        reasons
+    )
     for term in ("接诉即办", "城市更新", "营商环境"):
         assert all_tokens[term] > 0, term
 
@@ -155,3 +166,125 @@ def test_collocations_are_sought_in_whole_reports_of_a_large_corpus():
     assert len(sample) == 4  # whole reports until 500 characters are reached (3 hold 480)
     assert sample == sorted(sample, key=reports.index)  # in corpus order
     assert sample == sample_reports(reports, 500, seed=1) != sample_reports(reports, 500, seed=2)
+
+
+# --- No fragments or enumeration markers reach the models ---------------------------------------
+
+
+def body_paragraphs(corpus, config) -> list[str]:
+    parts = config["segment"]["parts"]
+    return [
+        record["text"]
+        for report in corpus.reports
+        for record in paragraph_records(report)
+        if record["part"] in parts
+    ]
+
+
+def assert_no_fragments(segmenter, paragraphs, kinds_before=("enumeration", "function_char")):
+    """No kept token is a fragment (gwr.segment.fragment_kind, the issue's definition); with the
+    filter off the measure finds them (it is not blind); nothing else changes."""
+    unfiltered = segmenter.with_fragments_dropped(False)
+    before = count_fragments(unfiltered, paragraphs)
+    assert set(kinds_before) <= {kind for _, _, kind in before}, before.most_common(10)
+    after = count_fragments(segmenter, paragraphs)
+    assert not after, f"{sum(after.values())} fragments kept: {after.most_common(10)}"
+    for text in paragraphs:
+        old, new = unfiltered.decisions(text), segmenter.decisions(text)
+        assert [w for w, _, r in new if r is None] == segmenter.segment(text, Counter())[0]
+        for (word, _, was), (same, _, now) in zip(old, new, strict=True):
+            assert word == same  # the cut is the same
+            if (was is None) != (now is None):  # kept before, dropped now: only as a fragment
+                assert was is None and now in ("fragment", "enumeration"), (word, was, now)
+
+
+def test_no_fragments_in_the_seed(seed, seed_segmenter, seed_tokens, config):
+    segmenter, _ = seed_segmenter
+    assert_no_fragments(segmenter, body_paragraphs(seed, config))
+    # The token records, checked with jieba's dictionary file instead of the segmenter's tables.
+    tokens, _ = seed_tokens
+    kept = {t for records in tokens.values() for r in records for t in r["tokens"]}
+    assert not [t for t in kept if is_fragment(t, known=segmenter.terms)]
+
+
+def test_is_fragment_out_of_context():
+    for piece in ("一仗", "一关", "之心", "之战", "以学", "这是", "多为", "三要", "二要", "二是"):
+        assert is_fragment(piece), piece
+    assert is_fragment("号线", previous="1") and is_fragment("条超", previous="10")
+    for word in ("十四五", "两新", "一带一路", "三农", "两个确立", "一体化", "城市更新", "号线"):
+        assert not is_fragment(word), word
+    assert not is_fragment("北交所", known={"北交所"})
+
+
+def test_no_fragments_in_the_provinces(provinces, settings, config, tmp_path):
+    corpus = split_corpus([str(p) for p in provinces], settings)
+    segmenter, _ = make_segmenter(corpus, config, tmp_path / "jieba")
+    kinds = ("enumeration", "function_char", "numeral", "measure_word")
+    assert_no_fragments(segmenter, body_paragraphs(corpus, config), kinds)
+
+
+def test_no_fragments_in_the_national_series(settings, config, tmp_path):
+    files = sorted(NATIONAL.glob("*.txt"))
+    if len(files) != 49 or not (NATIONAL / "manifest.csv").exists():
+        pytest.skip(f"the national series is not at {NATIONAL} (../shared is absent)")
+    corpus = split_corpus(
+        [str(f) for f in files], settings, read_manifest(str(NATIONAL / "manifest.csv"))
+    )
+    segmenter, _ = make_segmenter(corpus, config, tmp_path / "jieba")
+    kinds = ("enumeration", "function_char", "numeral", "measure_word")
+    assert_no_fragments(segmenter, body_paragraphs(corpus, config), kinds)
+
+
+def test_fragments_and_enumeration_markers_are_dropped_with_a_reason(seed_segmenter):
+    segmenter, _ = seed_segmenter
+    text = (
+        "一要坚持稳中求进，二要扩大有效需求，三要深化改革开放。一是加快城市更新，二是推进乡村振兴。"
+        "第一，坚持党的领导。地铁17号线开通，31个省。这是打好这一仗的关键，怀为民之心，以学铸魂，"
+        "多为群众办实事。"
+    )
+    dropped = Counter()
+    kept, _ = segmenter.segment(text, dropped)
+    reasons = {token: reason for token, _, reason in dropped}
+    for marker in ("二要", "三要", "一是", "二是", "第一"):
+        assert reasons.get(marker) == "enumeration", marker
+    for piece in ("号线", "个省", "一仗", "之心", "以学", "多为"):
+        assert reasons.get(piece) == "fragment", piece
+    assert not [t for t in kept if ENUMERATION.match(t)]
+    assert {"城市更新", "乡村振兴", "稳中求进", "铸魂"} <= set(kept)
+    # Without the filter, jieba's HMM guesses would have been kept.
+    unfiltered, _ = segmenter.with_fragments_dropped(False).segment(text, Counter())
+    assert {"二要", "一是", "号线", "一仗", "之心", "以学"} <= set(unfiltered)
+
+
+def test_dictionary_terms_with_numerals_stay_whole_and_kept(seed, seed_segmenter, config):
+    segmenter, _ = seed_segmenter
+    text = (
+        "编制“十四五”规划，深刻领悟“两个确立”的决定性意义，推进“两新”工作，共建“一带一路”，"
+        "做好三农工作。"
+    )
+    kept, _ = segmenter.segment(text, Counter())
+    assert {"十四五", "两个确立", "两新", "一带一路", "三农"} <= set(kept)
+    # Every shipped term with a numeral or a function character, in the seed: whole and kept.
+    at_risk = {
+        term
+        for path in config["dictionary"]["files"]
+        for term, _, _ in read_term_file(str(ROOT / path))
+        if not (NUMERAL_CHARS.isdisjoint(term) and segmenter.function_chars.isdisjoint(term))
+    }
+    paragraphs = body_paragraphs(seed, config)
+    found, whole, present = terms_kept_whole(
+        paragraphs, lambda t: [w for w, _ in segmenter.cut(t)], at_risk
+    )
+    assert found >= 100 and whole == found
+    assert {"十四五", "两个确立", "一带一路"} <= present
+    kept = Counter(
+        word for text in paragraphs for word, _, r in segmenter.decisions(text) if r is None
+    )
+    dropped_terms = {
+        word
+        for text in paragraphs
+        for word, _, r in segmenter.decisions(text)
+        if r is not None and word in at_risk
+    }
+    assert not dropped_terms
+    assert all(kept[term] > 0 for term in ("十四五", "两个确立", "一带一路"))

@@ -8,18 +8,33 @@ own dictionary (what jieba.posseg gives a dictionary word too), else `new` for a
 found that no dictionary holds. Dictionary terms with characters that
 jieba's cutter splits on (马连道·数据街, “双提升”工程) are matched first and kept whole.
 
-A token is dropped, in this order, if it is: space or punctuation; a number, date or percentage
-(unless a dictionary term: 十四五 stays); a stopword (standard list or government boilerplate); a
-place name of the corpus's regions; a single character; of a part of speech not kept. What is
-dropped is counted by token and reason, so that nothing goes silently.
+A token is dropped, in this order, if it is: space or punctuation; an enumeration marker (一是,
+二要, 第三; reason `enumeration`); a number, date or percentage (unless a dictionary term: 十四五
+stays); a stopword (standard list or government boilerplate); a place name of the corpus's regions;
+a single character; a fragment, a piece of words that jieba's HMM took for a new word (reason
+`fragment`, see below); of a part of speech not kept. What is dropped is counted by token and
+reason, so that nothing goes silently.
+
+Fragments. jieba's HMM joins the characters that no dictionary word covers into new words, and it
+knows no function words: it glues a numeral, a particle, a preposition or a pronoun to the
+character beside it (这是, 之心, 以学, 一仗, 一关, 多为, 三大), and the measure word of a number to
+the character after it (1号线 -> 1/号线, 10条超百亿级 -> 10/条超/百亿级). A new word (in no
+dictionary) of at most FRAGMENT_MAX_CHARS characters that holds a numeral (NUMERAL_CHARS) or a
+function character (the single characters jieba's dictionary tags FUNCTION_TAGS), or that directly
+follows a number, is such a piece: cut again without the HMM it falls apart into single characters
+(no dictionary word is inside: measured on the three shared corpora), so it is dropped whole, with
+the reason `fragment`. Dictionary words are never fragments (一体化, 三农, the project's 十四五,
+两新). `count_fragments` measures what is left (benchmarks/fragments.py).
 
 One job takes a shard of reports: jieba's start-up costs about a second per process.
 """
 
+import copy
 import dataclasses
+import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 
 from gwr.dictionary import read_term_file, read_word_list
@@ -42,6 +57,43 @@ _NUMBER = re.compile(
     r"(?:多|余|左右)?[年月日号时分秒个项次批条家所座名人户元倍岁期届度]?$"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+
+# --- Fragments and enumeration markers (see the module's docstring) ------------------------------
+# Numerals: digits and the Chinese numeral characters (a closed class; jieba's dictionary tags them
+# m, with 年, 号, 点, 首 … that are measure words or morphemes of words as well). The financial
+# numerals (壹, 陆, 伍, 拾 …) are left out: the reports do not write numbers with them, and 陆,
+# 伍, 拾 are morphemes of words (陆港, 队伍).
+NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９〇零一二三四五六七八九十百千万亿两几")
+# Function characters: the single characters that jieba's own dictionary tags as a preposition (p:
+# 以 为 于 对 向 …), conjunction (c: 和 而 及 并 …), pronoun (r: 这 其 我 各 …), particle (u 之 等,
+# uj 的, ul 了, uv 地, ud 得, uz 着, ug 过) or modal particle (y: 呢 吗 …); read from jieba's tag
+# table, so they follow its dictionary. Adverbs (d: 不 也 更 …) are not counted.
+FUNCTION_TAGS = ("p", "c", "r", "u", "uj", "ul", "uv", "ud", "uz", "ug", "y")
+# A fragment is short: jieba's HMM words are of two to four characters (of the new words kept on the
+# three shared corpora, one is longer: 盐泰锡常宜, a list of cities).
+FRAGMENT_MAX_CHARS = 4
+# Enumeration markers: 一是 … 二是 …, 一要 … 二要 …, 第一 … 第二 … (jieba's HMM makes 二是, 三要 new
+# words, its dictionary has 一要 as b and 第一 as m).
+ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十百]+)$")
+# Reasons of the dropped-token table for these (the others: space_or_punctuation, number, stopword,
+# place_name, single_char, new_word, pos_<tag>).
+FRAGMENT = "fragment"
+ENUMERATION_MARKER = "enumeration"
+
+
+def function_characters(tags: dict[str, str]) -> frozenset[str]:
+    """The single characters that `tags` (jieba's tag table) tags with one of FUNCTION_TAGS."""
+    return frozenset(word for word, tag in tags.items() if len(word) == 1 and tag in FUNCTION_TAGS)
+
+
+def is_number(word: str) -> bool:
+    """Whether `word` is a cardinal number as cut (3, 3.6, 000, S22, 十五, 五百; not 第一 or 唯一),
+    after which comes its measure word: a new word there begins with that measure word."""
+    return (
+        word[-1:] in NUMERAL_CHARS
+        and not word.startswith("第")
+        and (word.isascii() or bool(_NUMBER.match(word)))
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,8 +126,12 @@ class Segmenter:
         stopwords: set[str],
         places: set[str],
         settings: SegmentSettings,
+        drop_fragments: bool = True,
     ):
         self.tokenizer = tokenizer
+        # Drop fragments and enumeration markers (off only to measure what they were: benchmarks).
+        self.drop_fragments = drop_fragments
+        self.function_chars = function_characters(tags)
         self.settings = settings
         self.stopwords = stopwords
         self.places = places if settings.drop_place_names else set()
@@ -102,7 +158,14 @@ class Segmenter:
         self.special_chars = frozenset(
             char for term in special for char in term if not JIEBA_WORD_CHARS.fullmatch(char)
         )
-        self._memo: dict[str, tuple[str, str | None]] = {}
+        self._memo: dict[str, tuple[str, str | None, bool, bool]] = {}
+
+    def with_fragments_dropped(self, drop: bool) -> "Segmenter":
+        """This segmenter, dropping fragments and enumeration markers or not (to measure them)."""
+        other = copy.copy(self)
+        other.drop_fragments = drop
+        other._memo = {}
+        return other
 
     def tag(self, word: str) -> str:
         if _SPACE_OR_PUNCTUATION.match(word):
@@ -130,6 +193,8 @@ class Segmenter:
         if not word.strip() or _SPACE_OR_PUNCTUATION.match(word):
             return "space_or_punctuation"
         in_dictionary = word in self.terms
+        if self.drop_fragments and not in_dictionary and ENUMERATION.match(word):
+            return ENUMERATION_MARKER
         if self.settings.drop_numbers and not in_dictionary and _NUMBER.match(word):
             return "number"
         if word in self.stopwords:
@@ -140,22 +205,59 @@ class Segmenter:
             return "single_char"
         if tag == NEW_WORD_TAG:
             keep = self.settings.keep_new_words and bool(_CJK.search(word))
-            return None if keep else "new_word"
+            if not keep:
+                return "new_word"
+            return FRAGMENT if self.drop_fragments and self.holds_fragment_chars(word) else None
         if not in_dictionary and tag not in self.pos_keep:
             return f"pos_{tag}"
         return None
 
+    def holds_fragment_chars(self, word: str) -> bool:
+        """Whether a new word (in no dictionary) is a piece of words whatever its neighbours:
+        short, with a numeral or a function character."""
+        return len(word) <= FRAGMENT_MAX_CHARS and not (
+            NUMERAL_CHARS.isdisjoint(word) and self.function_chars.isdisjoint(word)
+        )
+
+    def _fate(self, word: str) -> tuple[str, str | None, bool, bool]:
+        """(tag, reason it is dropped or None, whether it is a fragment if it comes right after a
+        number, whether it is a number), remembered: a word's fate depends on the word alone, except
+        that a short new word kept right after a number begins with that number's measure word
+        (1号线 -> 号线)."""
+        tag = self.tag(word)
+        reason = self.drop_reason(word, tag)
+        fate = self._memo[word] = (
+            tag,
+            reason,
+            self.drop_fragments
+            and reason is None
+            and tag == NEW_WORD_TAG
+            and len(word) <= FRAGMENT_MAX_CHARS,
+            self.drop_fragments and is_number(word),
+        )
+        return fate
+
+    def decisions(self, text: str) -> list[tuple[str, str, str | None]]:
+        """Every word of `text` as cut, with its tag and why it is dropped (None: kept)."""
+        out = []
+        after_number = False
+        for word in self.words(text):
+            tag, reason, measure_piece, number = self._memo.get(word) or self._fate(word)
+            out.append((word, tag, FRAGMENT if after_number and measure_piece else reason))
+            after_number = number
+        return out
+
     def segment(self, text: str, dropped: Counter) -> tuple[list[str], list[str]]:
-        """(tokens, tags) kept from `text`; what is dropped is counted in `dropped`."""
+        """(tokens, tags) kept from `text`; what is dropped is counted in `dropped`. (The loop of
+        `decisions`, inlined: this is the pipeline's inner loop.)"""
         tokens, tags = [], []
         memo = self._memo
+        after_number = False
         for word in self.words(text):
-            # A word's tag and fate depend on the word alone: remember them.
-            known = memo.get(word)
-            if known is None:
-                tag = self.tag(word)
-                known = memo[word] = (tag, self.drop_reason(word, tag))
-            tag, reason = known
+            tag, reason, measure_piece, number = memo.get(word) or self._fate(word)
+            if after_number and measure_piece:
+                reason = FRAGMENT
+            after_number = number
             if reason is None:
                 tokens.append(word)
                 tags.append(tag)
@@ -249,6 +351,110 @@ def terms_kept_whole(paragraphs, cut, terms) -> tuple[int, int, set[str]]:
                 found += 1
                 whole += any(a <= match.start() and match.end() <= b for a, b in spans)
     return found, whole, present_anywhere
+
+
+def classify_fragment(
+    word: str,
+    previous: str | None,
+    in_project: bool,
+    in_jieba: bool,
+    function_chars: frozenset[str],
+) -> str | None:
+    """What kind of fragment a kept token is, or None: the measure of the issue "What each region
+    stresses" (no fragments reach the models), independent of how the segmenter drops them.
+
+    `enumeration`: an enumeration marker (一是, 二要, 第三) not in the project's dictionary. Else a
+    token of at most FRAGMENT_MAX_CHARS characters in neither jieba's dictionary (a word with a
+    frequency) nor the project's that holds a numeral (`numeral`: 一仗, 三大), a function character
+    (`function_char`: 这是, 之心, 以学, 多为), or that comes right after a number `previous`
+    (`measure_word`: the measure word of the number and the next character, 1号线 -> 号线).
+    Measure characters elsewhere are not counted: there they are mostly morphemes of words (托位,
+    绿道, 堵点, 首店).
+    """
+    if in_project:
+        return None
+    if ENUMERATION.match(word):
+        return ENUMERATION_MARKER
+    if in_jieba or len(word) > FRAGMENT_MAX_CHARS:
+        return None
+    if not NUMERAL_CHARS.isdisjoint(word):
+        return "numeral"
+    if not function_chars.isdisjoint(word):
+        return "function_char"
+    if previous is not None and is_number(previous):
+        return "measure_word"
+    return None
+
+
+def fragment_kind(word: str, previous: str | None, segmenter: Segmenter) -> str | None:
+    """`classify_fragment` with the dictionaries of `segmenter` (the merged project dictionary,
+    jieba's with its frequencies)."""
+    return classify_fragment(
+        word,
+        previous,
+        word in segmenter.terms,
+        segmenter.tokenizer.FREQ.get(word, 0) > 0,
+        segmenter.function_chars,
+    )
+
+
+@functools.cache
+def _default_dictionaries() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(jieba's own words, the shipped project terms, the function characters), read from jieba's
+    dictionary file and the lists of config/config.yaml `dictionary.files`."""
+    import yaml
+
+    from gwr.jieba_setup import import_jieba
+
+    words, tags = set(), {}
+    with import_jieba().get_dict_file() as handle:
+        for line in handle:
+            word, freq, *tag = line.decode("utf-8").split()
+            if int(freq) > 0:
+                words.add(word)
+                if tag:
+                    tags[word] = tag[0]
+    root = Path(__file__).resolve().parents[2]
+    config = yaml.safe_load((root / "config" / "config.yaml").read_text("utf-8"))
+    shipped = {
+        term
+        for path in config["dictionary"]["files"]
+        for term, _, _ in read_term_file(str(root / path))
+    }
+    return frozenset(words), frozenset(shipped), function_characters(tags)
+
+
+def is_fragment(term: str, known: Container[str] = (), previous: str | None = None) -> bool:
+    """Whether `term` (a kept token, a key term) is a fragment by `classify_fragment`, without a
+    segmenter: the project's dictionary is the shipped lists plus `known` (pass the merged
+    dictionary's terms, results/tokens/user_dict.txt, to count harvested terms as known), jieba's
+    is its dictionary file; without `previous`, a measure word cut off a number is not seen."""
+    jieba_words, shipped, function_chars = _default_dictionaries()
+    return (
+        classify_fragment(
+            term,
+            previous,
+            term in shipped or term in known,
+            term in jieba_words,
+            function_chars,
+        )
+        is not None
+    )
+
+
+def count_fragments(segmenter: Segmenter, paragraphs: Iterable[str]) -> Counter:
+    """Fragments among the tokens `segmenter` keeps from `paragraphs`, by `fragment_kind`:
+    occurrences by (token, tag, kind)."""
+    found: Counter = Counter()
+    for text in paragraphs:
+        previous = None
+        for word, tag, reason in segmenter.decisions(text):
+            if reason is None:
+                kind = fragment_kind(word, previous, segmenter)
+                if kind is not None:
+                    found[(word, tag, kind)] += 1
+            previous = word
+    return found
 
 
 def segmenter_from_config(corpus, config: dict, root, cache_dir, log=None):
