@@ -288,3 +288,36 @@ def test_dictionary_terms_with_numerals_stay_whole_and_kept(seed, seed_segmenter
     }
     assert not dropped_terms
     assert all(kept[term] > 0 for term in ("十四五", "两个确立", "一带一路"))
+
+
+def test_place_names_of_the_gazetteer_are_kept_out_of_the_tokens_but_listed(
+    seed, seed_segmenter, config, tmp_path_factory
+):
+    from gwr.places import gazetteer_place_names
+
+    places = gazetteer_place_names(ROOT / config["segment"]["gazetteer"])
+    assert config["segment"]["place_names"] == "all"
+    records = [
+        record
+        for report in seed.reports
+        for record in segment_report(paragraph_records(report), seed_segmenter[0], Counter())
+    ]
+    kept = [token for record in records for token in record["tokens"]]
+    listed = [name for record in records for name in record["places"]]
+    assert not set(kept) & places
+    assert {"通州", "朝阳"} & set(listed)  # districts of Beijing the seed names
+    # Ordinary words that are also short forms of counties stay words (the rule keeps them out).
+    assert not {"振兴", "和平", "新城"} & places
+    # `corpus`: only the corpus's own regions are kept out; the other places are tokens again.
+    corpus_only = make_segmenter(
+        seed,
+        {**config, "segment": {**config["segment"], "place_names": "corpus"}},
+        tmp_path_factory.mktemp("jieba-corpus"),
+    )[0]
+    tokens = {
+        token
+        for report in seed.reports
+        for record in segment_report(paragraph_records(report), corpus_only, Counter())
+        for token in record["tokens"]
+    }
+    assert tokens & places

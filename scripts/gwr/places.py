@@ -143,6 +143,22 @@ def _name_forms(name: str, ethnic: re.Pattern) -> tuple[tuple[str, ...], tuple[s
     return tuple(dict.fromkeys(form for form in forms if form != name)), ()
 
 
+def gazetteer_place_names(path: str | Path = PLACES_DIR) -> set[str]:
+    """Every form of every division taken for a place: full names, suffixed forms, and the
+    short forms the rule does not keep out (config/places/kept_out.csv, written by the rule)."""
+    gazetteer = load_gazetteer(path)
+    kept_out_path = Path(path) / "kept_out.csv"
+    with open(kept_out_path, encoding="utf-8", newline="") as handle:
+        kept_out = {row["short_form"] for row in csv.DictReader(handle)}
+    names: set[str] = set()
+    for division in gazetteer.divisions:
+        names.add(division.name)
+        names.update(division.suffixed_forms)
+        names.update(form for form in division.short_forms if form not in kept_out)
+    # Full names the rule keeps out (城区, 郊区, 矿区: one-character stems) stay out.
+    return names - kept_out
+
+
 def load_gazetteer(path: str | Path = PLACES_DIR) -> Gazetteer:
     """The gazetteer of config/places/ (or of a folder, or a divisions.csv, laid out like it)."""
     path = Path(path)

@@ -106,7 +106,7 @@ class SegmentSettings:
     keep_new_words: bool
     drop_single_chars: bool
     drop_numbers: bool
-    drop_place_names: bool
+    place_names: str
 
     @classmethod
     def from_params(cls, params) -> "SegmentSettings":
@@ -134,7 +134,8 @@ class Segmenter:
         self.function_chars = function_characters(tags)
         self.settings = settings
         self.stopwords = stopwords
-        self.places = places if settings.drop_place_names else set()
+        # The place names found are kept out of the tokens but listed in the record (`places`).
+        self.places = places if settings.place_names != "keep" else set()
         self.pos_keep = set(settings.pos_keep)
         self.tags = tags
         self.terms: dict[str, str] = {}
@@ -247,9 +248,10 @@ class Segmenter:
             after_number = number
         return out
 
-    def segment(self, text: str, dropped: Counter) -> tuple[list[str], list[str]]:
-        """(tokens, tags) kept from `text`; what is dropped is counted in `dropped`. (The loop of
-        `decisions`, inlined: this is the pipeline's inner loop.)"""
+    def segment(self, text: str, dropped: Counter, places: list | None = None):
+        """(tokens, tags) kept from `text`; what is dropped is counted in `dropped`, and the
+        place names are appended to `places` when given. (The loop of `decisions`, inlined:
+        this is the pipeline's inner loop.)"""
         tokens, tags = [], []
         memo = self._memo
         after_number = False
@@ -263,6 +265,8 @@ class Segmenter:
                 tags.append(tag)
             elif reason != "space_or_punctuation" or word.strip():
                 dropped[(word, tag, reason)] += 1
+                if reason == "place_name" and places is not None:
+                    places.append(word)
         return tokens, tags
 
 
@@ -273,7 +277,8 @@ def segment_report(records: Iterable[dict], segmenter: Segmenter, dropped: Count
     for record in records:
         if record["part"] not in segmenter.settings.parts:
             continue
-        tokens, tags = segmenter.segment(record["text"], dropped)
+        places: list[str] = []
+        tokens, tags = segmenter.segment(record["text"], dropped, places)
         out.append(
             {
                 "index": record["index"],
@@ -281,6 +286,9 @@ def segment_report(records: Iterable[dict], segmenter: Segmenter, dropped: Count
                 "section": record["section"],
                 "tokens": tokens,
                 "tags": tags,
+                # Place names, kept out of the models (segment.place_names), listed here so
+                # that they can still be counted.
+                "places": places,
             }
         )
     return out
@@ -308,6 +316,19 @@ def read_tag_overrides(paths: Iterable[str]) -> dict[str, str]:
     return overrides
 
 
+def places_to_drop(reports: Sequence[dict], settings: SegmentSettings, gazetteer_dir) -> set[str]:
+    """The place names kept out of the tokens: every division of the gazetteer and the corpus's
+    own regions (`all`), the corpus's own regions only (`corpus`), or none (`keep`)."""
+    if settings.place_names == "keep":
+        return set()
+    names = place_names(reports)
+    if settings.place_names == "all":
+        from gwr.places import gazetteer_place_names
+
+        names |= gazetteer_place_names(gazetteer_dir)
+    return names
+
+
 def load_segmenter(
     user_dict: str,
     stopword_files: Sequence[str],
@@ -316,6 +337,7 @@ def load_segmenter(
     jieba_cache: str,
     tag_override_files: Sequence[str] = (),
     log=None,
+    gazetteer_dir=None,
 ) -> Segmenter:
     tokenizer = make_tokenizer(jieba_cache, log)
     tags = base_tags(tokenizer)
@@ -325,7 +347,7 @@ def load_segmenter(
         tags,
         read_term_file(user_dict),
         read_word_list(stopword_files),
-        place_names(read_csv(reports_csv)),
+        places_to_drop(read_csv(reports_csv), settings, gazetteer_dir),
         settings,
     )
 
@@ -483,13 +505,14 @@ def segmenter_from_config(corpus, config: dict, root, cache_dir, log=None):
         tags,
     )
     tags.update(read_tag_overrides(str(root / path) for path in section["pos_overrides"]))
+    settings = SegmentSettings.from_params(section)
     segmenter = Segmenter(
         make_tokenizer(cache_dir, log),
         tags,
         dictionary,
         stopwords,
-        place_names(report_rows(corpus)),
-        SegmentSettings.from_params(section),
+        places_to_drop(report_rows(corpus), settings, root / section["gazetteer"]),
+        settings,
     )
     return segmenter, harvested
 
@@ -505,6 +528,7 @@ def main(snakemake) -> None:
         snakemake.params.jieba_cache,
         list(snakemake.input.pos_overrides),
         log,
+        Path(snakemake.input.gazetteer[0]).parent,
     )
     files: dict[str, str] = {}
     dropped: Counter = Counter()

@@ -67,7 +67,15 @@ def code(script):
 # jieba's dictionary cache: project-local, not a file shared by everyone in /tmp.
 JIEBA_CACHE = ".cache/jieba"
 # Keys of `segment` that are not parameters of the tokens: how jobs are cut, and files (inputs).
-JOB_KEYS = ("reports_per_job", "min_jobs", "stopwords", "pos_overrides")
+JOB_KEYS = ("reports_per_job", "min_jobs", "stopwords", "pos_overrides", "gazetteer")
+# The gazetteer's files (inputs of segmentation: an edit reruns it).
+GAZETTEER_FILES = ("divisions.csv", "ethnic_groups.csv", "kept_out.csv")
+
+
+def gazetteer_files(wildcards):
+    return [
+        str(Path(config["segment"]["gazetteer"]) / name) for name in GAZETTEER_FILES
+    ]
 
 
 # report_ids() by (reports.csv, its modification time): the input functions of every shard ask

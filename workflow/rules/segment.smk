@@ -39,6 +39,7 @@ rule segment:
         user_dict=rules.build_dictionary.output.user_dict,
         stopwords=config["segment"]["stopwords"],
         pos_overrides=config["segment"]["pos_overrides"],
+        gazetteer=gazetteer_files,
     output:
         shard=directory("results/tokens/{shard}"),
     log:
