@@ -5,6 +5,7 @@ others (results/keyness/keyness.csv; statistics in gwr.keyness).
 
 from collections import Counter
 
+import numpy as np
 from gwr.io import iter_token_files, read_csv, read_jsonl, setup_logging, write_csv
 from gwr.keyness import key_terms, matrix_of, per_10k
 from gwr.names import ALL_PARTS
@@ -57,12 +58,16 @@ def keyness_rows(counts, characters, reports, parts, settings) -> list[dict]:
             continue
         matrix, terms = matrix_of([counts[(i, part)] for i in ids])
         total_characters = sum(characters[i][part] for i in ids)
+        # A term nearly every text uses says what all reports say, not what one stresses (the
+        # watched-terms table compares such terms).
+        holders = np.asarray((matrix > 0).sum(axis=0)).ravel()
         found = key_terms(
             matrix,
             terms,
             p_max=settings["p_max"],
             min_count=settings["min_count"],
             top_n=settings["top_n"],
+            excluded=holders > settings["max_report_share"] * len(ids),
         )
         by_id = {row["report_id"]: row for row in reports}
         for report_id, cells in zip(ids, found, strict=True):

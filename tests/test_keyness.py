@@ -49,6 +49,23 @@ def test_p_values_and_the_critical_values_of_chi_square():
     assert float(p_value(10.8276)) == pytest.approx(0.001, rel=1e-3)
 
 
+def test_a_term_every_text_uses_is_never_a_key_term():
+    import numpy as np
+
+    texts = [
+        Counter({"创新": 40, "海洋": 10}),
+        Counter({"创新": 5, "草原": 12}),
+        Counter({"创新": 5, "乡村": 12}),
+    ]
+    matrix, terms = matrix_of(texts)
+    found = key_terms(matrix, terms, p_max=0.05, min_count=5, top_n=10)
+    assert "创新" in [cell["term"] for cell in found[0]]  # over-represented in the first
+    everywhere = np.asarray((matrix > 0).sum(axis=0)).ravel() > 0.9 * 3
+    found = key_terms(matrix, terms, p_max=0.05, min_count=5, top_n=10, excluded=everywhere)
+    assert "创新" not in [cell["term"] for cell in found[0]]
+    assert "海洋" in [cell["term"] for cell in found[0]]
+
+
 def test_key_terms_are_over_represented_significant_frequent_and_ranked():
     texts = [
         Counter({"低空经济": 30, "发展": 100, "新城": 6}),
@@ -96,6 +113,13 @@ def test_the_seed_s_key_terms(seed_documents):
         if row["part"] == "all":
             by_report.setdefault(row["label"], []).append(row)
     assert set(by_report) == {"北京市", "东城区", "西城区"}
+    # No key term is one all three reports use.
+    used = {label: set() for label in by_report}
+    for (report_id, part), counter in counts.items():
+        if part == "all":
+            used[next(r["label"] for r in reports if r["report_id"] == report_id)] |= set(counter)
+    everywhere = set.intersection(*used.values())
+    assert not {row["term"] for rows_ in by_report.values() for row in rows_} & everywhere
     for label, found in by_report.items():
         assert [row["rank"] for row in found] == list(range(1, len(found) + 1))
         for row in found:

@@ -61,11 +61,12 @@ def critical_g2(p_max: float) -> float:
     return float(chi2.isf(p_max, 1))
 
 
-def key_terms(counts, terms, *, p_max: float, min_count: int, top_n: int):
+def key_terms(counts, terms, *, p_max: float, min_count: int, top_n: int, excluded=None):
     """Key terms of each row of a document × term count matrix against all the other rows.
 
-    `counts`: a scipy CSR matrix of token counts, one row per text. Returns, per row, a list of
-    dicts (term, count, count_rest, g2, p_value, log_ratio), at most `top_n`, ranked.
+    `counts`: a scipy CSR matrix of token counts, one row per text; `excluded`: a boolean array
+    over the columns of terms never listed (they still count in the totals). Returns, per row,
+    a list of dicts (term, count, count_rest, g2, p_value, log_ratio), at most `top_n`, ranked.
     """
     counts = counts.tocsr()
     row_totals = np.asarray(counts.sum(axis=1)).ravel()
@@ -86,6 +87,8 @@ def key_terms(counts, terms, *, p_max: float, min_count: int, top_n: int):
         over = (a / c > b / d) & (a >= min_count)
         scores = g2(a, b, c, d)
         keep = over & (scores >= threshold)
+        if excluded is not None:
+            keep &= ~excluded[columns]
         ratios = log_ratio(a, b, c, d)
         chosen = [
             (float(scores[k]), float(ratios[k]), int(a[k]), terms[columns[k]], int(b[k]))
