@@ -1,6 +1,7 @@
 """Shared fixtures: the project's paths, the splitting settings from the shipped config."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,13 @@ PROVINCES = ROOT.parent / "shared" / "corpora" / "provinces-2025"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from project_copy import copy_project  # noqa: E402,F401  (the tests' fresh copies)
+
+# The figure rules of workflow/rules/figures.smk (a figure setting reruns these).
+FIGURE_RULES = frozenset(
+    re.findall(
+        r"^rule (fig_\w+):", (ROOT / "workflow" / "rules" / "figures.smk").read_text("utf-8"), re.M
+    )
+)
 
 # The shipped parameters (config/config.yaml).
 SHIPPED_CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))

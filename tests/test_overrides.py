@@ -8,24 +8,12 @@ import json
 import shutil
 
 import pytest
-from conftest import planned_jobs, run_snakemake
+from conftest import FIGURE_RULES, planned_jobs, run_snakemake
 from gwr.io import read_csv
 
 pytestmark = [pytest.mark.trust, pytest.mark.workflow]
 
-FIGURES_AND_PAGE = {
-    "fig_corpus",
-    "fig_top_terms",
-    "fig_wordclouds",
-    "fig_model_selection",
-    "fig_topics",
-    "fig_region_topics",
-    "fig_parts_topics",
-    "fig_similarity",
-    "fig_dendrograms",
-    "report_page",
-    "all",
-}
+FIGURES_AND_PAGE = FIGURE_RULES | {"report_page", "all"}
 MODELS = {"split_reports", "build_dictionary", "segment", "vocabulary", "tfidf", "lda_prepare"}
 
 

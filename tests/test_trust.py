@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from conftest import SEED, copy_project, planned_jobs, run_snakemake, set_config
+from conftest import FIGURE_RULES, SEED, copy_project, planned_jobs, run_snakemake, set_config
 from gwr.io import read_csv
 
 pytestmark = [pytest.mark.trust, pytest.mark.workflow]
@@ -31,19 +31,6 @@ def dry_run_after(workdir, change) -> dict[str, int]:
             if path.read_bytes() != data:
                 path.write_bytes(data)
                 os.utime(path, ns=(mtime, mtime))
-
-
-FIGURE_RULES = {
-    "fig_corpus",
-    "fig_top_terms",
-    "fig_wordclouds",
-    "fig_model_selection",
-    "fig_topics",
-    "fig_region_topics",
-    "fig_parts_topics",
-    "fig_similarity",
-    "fig_dendrograms",
-}
 
 
 def test_each_config_section_reruns_exactly_its_jobs(seed_run):
