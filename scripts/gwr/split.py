@@ -140,11 +140,13 @@ def _is_header_note(line: str, settings: Settings) -> bool:
         is_session_line(line)
         or is_speaker_line(line)
         or debris_kind(line, settings) is not None
-        or (len(line) <= settings.max_debris_chars and not _SENTENCE_END.search(line))
+        or (len(line) <= settings.max_debris_chars and not line.endswith(_CLOSING_STOPS))
     )
 
 
 _SENTENCE_END = re.compile(r"[。！？；!?”]")
+# A header note (a session line, a source line) never ends like a sentence of the body.
+_CLOSING_STOPS = tuple("。！？!?")
 
 
 def _scan_header(norm: list[str], index: int, span: int, settings: Settings) -> Start | None:
@@ -836,6 +838,13 @@ def split_corpus(
                 len(source.broken_lines),
                 settings.max_line_chars,
                 ", ".join(map(str, source.broken_lines[:10])),
+            )
+        fragments = [row for row in source.dropped if row["reason"] == "fragment"]
+        if not source.reports and fragments:
+            raise InputError(
+                f"{path} line {fragments[0]['line']}: holds only a fragment of a report (a body "
+                f"of fewer than split.min_report_chars = {settings.min_report_chars} characters), "
+                "not a report. Remove the file from `inputs`, or lower split.min_report_chars."
             )
         if not source.reports:
             raise InputError(
