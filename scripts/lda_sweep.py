@@ -270,9 +270,15 @@ def term_shares(corpus, size: int) -> np.ndarray:
 
 
 def relevance_ranking(topic_word: np.ndarray, term_share: np.ndarray, lam: float) -> np.ndarray:
-    """LDAvis relevance: λ log p(w|t) + (1-λ) log(p(w|t) / p(w)) (Sievert & Shirley 2014)."""
+    """LDAvis relevance: λ log p(w|t) + (1-λ) log(p(w|t) / p(w)) (Sievert & Shirley 2014).
+
+    A term no modelled document holds (p(w) = 0: it occurs only in documents left out for being
+    too short) would get an infinite lift; it is ranked last instead, never first."""
     log_phi = np.log(topic_word)
-    return lam * log_phi + (1 - lam) * (log_phi - np.log(term_share))
+    with np.errstate(divide="ignore"):
+        log_share = np.log(term_share)
+    relevance = lam * log_phi + (1 - lam) * (log_phi - log_share)
+    return np.where(term_share > 0, relevance, -np.inf)
 
 
 def describe_topics(model, dictionary, term_share: np.ndarray, settings: dict):
