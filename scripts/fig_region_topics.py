@@ -11,14 +11,10 @@ import numpy as np
 from gwr.figure_data import labels_by_id, load_chosen, order_of_many, topic_columns
 from gwr.io import read_csv, setup_logging
 from gwr.plotting import (
-    HEATMAP_FIXED_INCHES,
-    MIN_HEATMAP_INCHES,
-    MIN_HEATMAP_ROWS_INCHES,
     TITLE_FONT,
     cell_inches,
     heatmap,
-    label_inches,
-    new_figure,
+    heatmap_figure,
     percent,
     percent_formatter,
     raster,
@@ -58,10 +54,7 @@ def region_topics_figure(
         ax.set_ylabel(f"{count} 个地区 regions（按聚类排序 in clustering order）")
         title = titled(title, raster_note(count, "lda/chosen/report_topics.csv", group))
     else:
-        cell = min(cell_inches(count), cell_inches(topics))
-        width = max(MIN_HEATMAP_INCHES, topics * cell) + HEATMAP_FIXED_INCHES
-        height = max(MIN_HEATMAP_ROWS_INCHES, count * cell) + HEATMAP_FIXED_INCHES
-        fig = new_figure(width + 1.0, height + label_inches(column_labels))
+        fig, cell = heatmap_figure(count, column_labels)
         ax = fig.add_subplot()
         annotate = count <= annotate_max and topics <= annotate_max
         image = heatmap(ax, shares, regions, column_labels, cmap, 0, None, annotate, percent, cell)

@@ -9,14 +9,9 @@ all, in the table's order, unnamed.
 import numpy as np
 from gwr.io import read_csv, setup_logging
 from gwr.plotting import (
-    HEATMAP_FIXED_INCHES,
-    MIN_HEATMAP_INCHES,
-    MIN_HEATMAP_ROWS_INCHES,
     TITLE_FONT,
-    cell_inches,
     heatmap,
-    label_inches,
-    new_figure,
+    heatmap_figure,
     raster,
     raster_figure,
     raster_note,
@@ -55,10 +50,7 @@ def watch_figure(labels, terms, values, cmap="YlGnBu", annotate_max: int = 20, m
         ax.set_ylabel(f"{count} 份报告 reports")
         title = titled(title, raster_note(count, TABLE, group))
     else:
-        cell = min(cell_inches(count), cell_inches(len(terms)))
-        width = max(MIN_HEATMAP_INCHES, len(terms) * cell) + HEATMAP_FIXED_INCHES
-        height = max(MIN_HEATMAP_ROWS_INCHES, count * cell) + HEATMAP_FIXED_INCHES
-        fig = new_figure(width + 1.0, height + label_inches(terms))
+        fig, cell = heatmap_figure(count, terms)
         ax = fig.add_subplot()
         annotate = count <= annotate_max and len(terms) <= annotate_max
         image = heatmap(ax, values, labels, terms, cmap, 0, None, annotate, _one_decimal, cell)

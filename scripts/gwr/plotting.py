@@ -129,6 +129,7 @@ CELL_INCHES = 0.42  # one heatmap cell
 MIN_HEATMAP_INCHES = 2.6  # the smallest side of a square heatmap
 MIN_HEATMAP_ROWS_INCHES = 1.0  # the smallest height of a regions × topics heatmap
 HEATMAP_FIXED_INCHES = 2.8  # labels, title and colorbar around a heatmap
+COLORBAR_INCHES = 1.0  # room beside a single heatmap for its colour bar
 LABEL_INCHES_PER_CHAR = 0.14  # room taken by one character of a rotated tick label
 MISSING_COLOR = "#eeeeee"  # heatmap cells without a value
 DARK_TEXT_LUMINANCE = 0.5  # cells darker than this get white annotations
@@ -403,6 +404,16 @@ def raster(ax, values, cmap, vmin, vmax):
     for spine in ax.spines.values():
         spine.set_visible(False)
     return image, group
+
+
+def heatmap_figure(rows: int, column_labels: Sequence[str]):
+    """(figure, cell side) for one heatmap of `rows` named rows × the columns `column_labels`,
+    with room for the row names, the rotated column labels and a colour bar."""
+    columns = len(column_labels)
+    cell = min(cell_inches(rows), cell_inches(columns))
+    width = max(MIN_HEATMAP_INCHES, columns * cell) + HEATMAP_FIXED_INCHES
+    height = max(MIN_HEATMAP_ROWS_INCHES, rows * cell) + HEATMAP_FIXED_INCHES
+    return new_figure(width + COLORBAR_INCHES, height + label_inches(column_labels)), cell
 
 
 def raster_figure(panels: int, topics: int, column_labels: Sequence[str]):
