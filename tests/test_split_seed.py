@@ -4,8 +4,9 @@ import re
 
 import pytest
 from conftest import SEED
+from gwr.readers import decode_text
 from gwr.split import Settings, match_toc, paragraph_records, split_corpus
-from gwr.text import decode_bytes, split_lines
+from gwr.text import split_lines
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +117,7 @@ def test_web_debris_is_dropped_and_listed(corpus):
 
 def test_characters_kept_plus_dropped_equal_characters_read(corpus):
     data = SEED.read_bytes()
-    text, encoding = decode_bytes(data, str(SEED), ("utf-8",))
+    text, encoding, _ = decode_text(data, str(SEED), ("utf-8",))
     read = sum(len(line) for line in split_lines(text))
     source = corpus.sources[0]
     kept = sum(r.source_characters for r in corpus.reports)

@@ -20,6 +20,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
+from gwr.common_text import SHINGLE, shingle_hashes
 from gwr.debris import debris_kind
 from gwr.header import (
     Header,
@@ -887,19 +890,20 @@ def split_corpus(
 
 # --- duplicates ------------------------------------------------------------------------------
 
-SHINGLE = 8  # characters of a shingle (Chinese words are one to four characters)
 # A paragraph found in more reports than this is common text (the closing appeal, the yearly
 # formula) and does not propose candidate pairs.
 _COMMON_PARAGRAPH_REPORTS = 5
 
 
-def shingles(report: Report) -> set[int]:
-    text = "".join(paragraph.text for paragraph in report.paragraphs)
-    return {hash(text[i : i + SHINGLE]) for i in range(max(1, len(text) - SHINGLE + 1))}
+def shingles(report: Report) -> np.ndarray:
+    """The report body's distinct 8-character shingles (gwr.common_text: stable hashes)."""
+    return shingle_hashes("".join(paragraph.text for paragraph in report.paragraphs))
 
 
-def overlap(a: set[int], b: set[int]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
+def overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard overlap of two sorted arrays of distinct shingles."""
+    union = len(np.union1d(a, b))
+    return len(np.intersect1d(a, b, assume_unique=True)) / union if union else 1.0
 
 
 def _candidate_pairs(reports: Sequence[Report]) -> set[tuple[int, int]]:
@@ -921,10 +925,16 @@ def _place(report: Report) -> str:
 
 def check_duplicates(reports: Sequence[Report], settings: Settings) -> None:
     """The same report twice (identical or near-identical bodies) is an error naming both."""
-    cache: dict[int, set[int]] = {}
+    cache: dict[int, np.ndarray] = {}
+
+    def shingles_of(number: int) -> np.ndarray:
+        if number not in cache:
+            cache[number] = shingles(reports[number])
+        return cache[number]
+
     for a, b in sorted(_candidate_pairs(reports)):
         first, second = reports[a], reports[b]
-        share = overlap(cache.setdefault(a, shingles(first)), cache.setdefault(b, shingles(second)))
+        share = overlap(shingles_of(a), shingles_of(b))
         if share >= settings.duplicate_overlap:
             raise InputError(
                 f"the same report twice ({share:.0%} of the text in common): "

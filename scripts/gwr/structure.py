@@ -71,11 +71,6 @@ class Settings:
     def compiled(self, name: str) -> re.Pattern:
         return _alternatives(getattr(self, name))
 
-    def is_debris(self, line: str) -> bool:
-        from gwr.debris import debris_kind
-
-        return debris_kind(line, self) is not None
-
 
 @dataclasses.dataclass
 class Paragraph:

@@ -7,9 +7,7 @@ segmentation read the split's normalised paragraphs).
 
 import re
 import unicodedata
-from collections.abc import Sequence
 
-from gwr.io import InputError
 from gwr.regions import CJK
 
 # --- text normalisation ------------------------------------------------------------------------
@@ -70,54 +68,6 @@ def normalise_line(line: str) -> str:
     if _LETTER_SPACED.fullmatch(line):
         line = line.replace(" ", "")
     return _LEADING_DASHES.sub("——", line)
-
-
-# --- decoding ----------------------------------------------------------------------------------
-
-_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def decode_bytes(data: bytes, source: str, encodings: Sequence[str]) -> tuple[str, str]:
-    """Decode a source file; return (text, what was detected). Raise InputError if it is no text."""
-    if not data.strip():
-        raise InputError(f"{source}: the file is empty. Remove it from `inputs` in the config.")
-    for bom, codec in _UTF16_BOMS.items():
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(codec), f"{codec} with BOM"
-            except UnicodeDecodeError as error:
-                raise InputError(
-                    f"{source}: starts with a UTF-16 byte order mark but cannot be read as "
-                    f"{codec} ({error.reason} at byte {error.start}). Convert it to UTF-8."
-                ) from None
-    if b"\x00" in data[:65536]:
-        raise InputError(
-            f"{source}: this is a binary file (it contains NUL bytes), not a text. "
-            "Convert it to plain text (UTF-8) or remove it from `inputs`."
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, detected = data[3:].decode("utf-8", errors="strict"), "utf-8 with BOM"
-    else:
-        text, detected = None, ""
-        for codec in encodings:
-            try:
-                text, detected = data.decode(codec), codec
-                break
-            except (UnicodeDecodeError, LookupError):
-                continue
-        if text is None:
-            raise InputError(
-                f"{source}: cannot be read as any of the encodings {list(encodings)}. "
-                "Convert it to UTF-8 or add its encoding to `split.encodings` in the config."
-            )
-    controls = len(_CONTROL.findall(text))
-    if controls > max(1, len(text) // 1000):
-        raise InputError(
-            f"{source}: {controls} control characters in {len(text)}: this looks like a binary "
-            "file, not a text. Convert it to plain text (UTF-8) or remove it from `inputs`."
-        )
-    return text, detected
 
 
 _HTML = re.compile(r"<(?:!doctype\s+html|html|body|head|p|div|br)\b", re.IGNORECASE)
