@@ -305,3 +305,66 @@ def test_tuning_labels_cover_the_reports(gazetteer, rule, report_words):
     errors = measure.errors(out, labels)
     assert errors["place_occurrences_kept_out"] <= 30
     assert errors["word_occurrences_let_in"] <= 60
+
+
+# Regional names made of the provinces' abbreviations ------------------------------------------
+
+
+def test_abbreviations_name_every_province(gazetteer):
+    with open(places.PLACES_DIR / places.ABBREVIATIONS_FILE, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    provinces = {(d.code, d.name) for d in gazetteer.divisions if d.level == "province"}
+    assert {(row["code"], row["name"]) for row in rows} == provinces
+    for row in rows:
+        assert all(len(a) == 1 for a in row["abbreviations"].split()), row
+    abbreviations = places.read_abbreviations()
+    assert {"皖", "粤", "陇", "蜀", "黔", "滇", "秦", "港", "澳", "台"} <= abbreviations
+
+
+@pytest.mark.parametrize(
+    "word, compound",
+    [
+        ("京津冀", True),
+        ("粤港澳", True),
+        ("川渝", True),
+        ("闽台", True),
+        ("陕甘宁", True),
+        ("皖北", True),
+        ("粤东", True),
+        ("陇东", True),
+        ("鲁西南", True),
+        ("宁东", True),
+        ("新晋", False),  # "newly promoted": 新 leads no compound
+        ("新中", False),
+        ("中新", False),  # 中 is China, not a direction
+        ("东北", False),  # directions alone
+        ("西南", False),
+        ("青年", False),
+        ("皖", False),  # one character
+        ("京津冀鲁豫", False),  # longer than four
+    ],
+)
+def test_regional_compounds(word, compound):
+    assert places.is_regional_compound(word, places.read_abbreviations()) is compound
+
+
+def test_place_names_hold_divisions_and_compounds(gazetteer):
+    names = places.PlaceNames(
+        frozenset(places.gazetteer_place_names()), places.read_abbreviations()
+    )
+    for word in ("合肥", "合肥市", "皖北", "粤港澳", "京津冀"):
+        assert word in names, word
+    for word in ("振兴", "新晋", "东北", "高质量发展", 3):
+        assert word not in names, word
+    # Without the abbreviations (segment.place_names: corpus), no compound is a place.
+    assert "皖北" not in places.PlaceNames(frozenset({"安徽"}))
+
+
+def test_compounds_in_the_provincial_reports(provinces, report_words):
+    """The compounds the rule finds in the 31 reports: each report's own parts (皖北, 粤东) and
+    its neighbours together (京津冀, 湘赣), none an ordinary word (read in context)."""
+    abbreviations = places.read_abbreviations()
+    found = {w for ws in report_words.values() for w in ws}
+    compounds = {w for w in found if places.is_regional_compound(w, abbreviations)}
+    assert {"京津冀", "港澳台", "湘赣", "皖北", "粤东", "陇东", "闽台", "宁东"} <= compounds
+    assert not compounds & {"新晋", "新中", "东北", "西北", "西南"}

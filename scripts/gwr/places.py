@@ -31,6 +31,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PLACES_DIR = PROJECT_ROOT / "config" / "places"
 DIVISIONS_FILE = "divisions.csv"
 ETHNIC_GROUPS_FILE = "ethnic_groups.csv"
+ABBREVIATIONS_FILE = "abbreviations.csv"
 LEVELS = ("province", "prefecture", "county")
 
 # Unit suffixes of the divisions' names, longest first. gwr.regions.SUFFIXES, and the compound
@@ -141,6 +142,51 @@ def _name_forms(name: str, ethnic: re.Pattern) -> tuple[tuple[str, ...], tuple[s
                 forms.append(name[: -len(simple)])
             break
     return tuple(dict.fromkeys(form for form in forms if form != name)), ()
+
+
+# Regional names made of the provinces' one-character abbreviations (简称) and directions:
+# 京津冀, 粤港澳, 川渝, 闽台 (provinces together), 皖北, 粤东, 陇东, 鲁西南 (a province's part).
+DIRECTIONS = "东西南北"
+COMPOUND_CHARS = (2, 4)
+# 新 (新疆) is first the prefix "new": a compound does not start with it (新晋 "newly promoted").
+# 中 is no direction here: it is China in 中蒙, 中新 (and 新中 is "new China").
+NOT_LEADING = "新"
+
+
+def read_abbreviations(path: str | Path = PLACES_DIR) -> frozenset[str]:
+    """The one-character abbreviations of the province-level divisions (config/places/
+    abbreviations.csv: `code,name,abbreviations`, several separated by spaces: 川 蜀)."""
+    path = Path(path)
+    csv_path = path / ABBREVIATIONS_FILE if path.is_dir() else path
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        return frozenset(
+            char for row in csv.DictReader(handle) for char in row["abbreviations"].split()
+        )
+
+
+def is_regional_compound(word: str, abbreviations: frozenset[str]) -> bool:
+    """Whether `word` is a regional name made of abbreviations and directions (see above)."""
+    low, high = COMPOUND_CHARS
+    return (
+        low <= len(word) <= high
+        and word[0] not in NOT_LEADING
+        and all(char in abbreviations or char in DIRECTIONS for char in word)
+        and any(char in abbreviations for char in word)
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class PlaceNames:
+    """The place names kept out of the tokens: a set of names, and the regional compounds of
+    the abbreviations (`word in places`)."""
+
+    names: frozenset[str]
+    abbreviations: frozenset[str] = frozenset()
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (
+            word in self.names or is_regional_compound(word, self.abbreviations)
+        )
 
 
 def gazetteer_place_names(path: str | Path = PLACES_DIR) -> set[str]:

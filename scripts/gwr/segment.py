@@ -124,7 +124,7 @@ class Segmenter:
         tags: dict[str, str],
         dictionary: Sequence[tuple[str, int | None, str | None]],
         stopwords: set[str],
-        places: set[str],
+        places,
         settings: SegmentSettings,
         drop_fragments: bool = True,
     ):
@@ -135,7 +135,7 @@ class Segmenter:
         self.settings = settings
         self.stopwords = stopwords
         # The place names found are kept out of the tokens but listed in the record (`places`).
-        self.places = places if settings.place_names != "keep" else set()
+        self.places = places if settings.place_names != "keep" else frozenset()
         self.pos_keep = set(settings.pos_keep)
         self.tags = tags
         self.terms: dict[str, str] = {}
@@ -316,17 +316,19 @@ def read_tag_overrides(paths: Iterable[str]) -> dict[str, str]:
     return overrides
 
 
-def places_to_drop(reports: Sequence[dict], settings: SegmentSettings, gazetteer_dir) -> set[str]:
-    """The place names kept out of the tokens: every division of the gazetteer and the corpus's
-    own regions (`all`), the corpus's own regions only (`corpus`), or none (`keep`)."""
-    if settings.place_names == "keep":
-        return set()
-    names = place_names(reports)
-    if settings.place_names == "all":
-        from gwr.places import gazetteer_place_names
+def places_to_drop(reports: Sequence[dict], settings: SegmentSettings, gazetteer_dir):
+    """The place names kept out of the tokens (a `gwr.places.PlaceNames`): every division of the
+    gazetteer, the regional names made of the provinces' abbreviations (京津冀, 皖北) and the
+    corpus's own regions (`all`), the corpus's own regions only (`corpus`), or none (`keep`)."""
+    from gwr.places import PlaceNames, gazetteer_place_names, read_abbreviations
 
-        names |= gazetteer_place_names(gazetteer_dir)
-    return names
+    if settings.place_names == "keep":
+        return PlaceNames(frozenset())
+    names = place_names(reports)
+    if settings.place_names == "corpus":
+        return PlaceNames(frozenset(names))
+    names |= gazetteer_place_names(gazetteer_dir)
+    return PlaceNames(frozenset(names), read_abbreviations(gazetteer_dir))
 
 
 def load_segmenter(

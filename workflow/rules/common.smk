@@ -69,7 +69,12 @@ JIEBA_CACHE = ".cache/jieba"
 # Keys of `segment` that are not parameters of the tokens: how jobs are cut, and files (inputs).
 JOB_KEYS = ("reports_per_job", "min_jobs", "stopwords", "pos_overrides", "gazetteer")
 # The gazetteer's files (inputs of segmentation: an edit reruns it).
-GAZETTEER_FILES = ("divisions.csv", "ethnic_groups.csv", "kept_out.csv")
+GAZETTEER_FILES = (
+    "divisions.csv",
+    "ethnic_groups.csv",
+    "kept_out.csv",
+    "abbreviations.csv",
+)
 
 
 def gazetteer_files(wildcards):
