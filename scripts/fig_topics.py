@@ -1,5 +1,6 @@
-"""Rule fig_topics: the top terms of each topic of the chosen model, by weight, one bar chart per
-topic (results/figures/topics.png, .svg)."""
+"""Rule fig_topics: the top terms of each topic of the chosen model, ranked by relevance as the
+labels and the page rank them, with their weights, one bar chart per topic
+(results/figures/topics.png, .svg)."""
 
 from collections.abc import Mapping, Sequence
 
@@ -8,7 +9,7 @@ from gwr.plotting import BAR_SHADE, bar_grid, colormap, save_figure, setup_matpl
 
 
 def topics_figure(topics: Sequence[Mapping], top_n: int, cmap="YlGnBu"):
-    """One bar chart per topic of its `top_n` terms by weight.
+    """One bar chart per topic of its `top_n` terms (by relevance), bars of their weights.
 
     `topics`: [{"topic": 1, "topic_label": "…", "terms": [(term, weight), …]}, …].
     """
@@ -20,18 +21,19 @@ def topics_figure(topics: Sequence[Mapping], top_n: int, cmap="YlGnBu"):
         panels,
         top_n,
         "权重 weight p(词 term | 主题 topic)",
-        f"LDA 主题的主要词 Top {top_n} terms of each topic ({len(topics)} topics)",
+        f"LDA 主题的主要词（按相关度排序）Top {top_n} terms of each topic by relevance "
+        f"({len(topics)} topics)",
         colormap(cmap)(BAR_SHADE),
         share_x=False,
     )
 
 
 def load_topics(path, top_n: int) -> list[dict]:
-    """Each topic's `top_n` terms by weight, from lda/chosen/topics.csv:
+    """Each topic's `top_n` terms by relevance (the labels' ranking), from lda/chosen/topics.csv:
     [{"topic", "topic_label", "terms": [(term, weight), …]}, …] in topic order."""
     topics: dict[int, dict] = {}
     for row in read_csv(path):
-        if row["ranking"] != "weight" or int(row["rank"]) > top_n:
+        if row["ranking"] != "relevance" or int(row["rank"]) > top_n:
             continue
         number = int(row["topic"])
         topic = topics.setdefault(

@@ -1,11 +1,10 @@
 """Rule lda_choose: the number of topics K, by a documented rule over the sweep's metrics (see
-`choose_k`) or as configured (lda.k_choice), and the chosen model's topics of every document
-and report (results/lda/model_selection.csv, chosen.json, chosen/).
+`choose_k`) or as configured (lda.k_choice); each K's topics described (their words ranked by
+weight and by relevance, and labelled); how robust the choice is; the chosen model and its
+topics, named by lda.labels where given (results/lda/model_selection.csv, chosen.json,
+sweep_topics.csv: every K's topics, chosen/).
 
-The chosen K's topics.csv, metrics.json and model are copied to results/lda/chosen/; the model
-is applied to every used document (corpus.mm, streamed, chunk by chunk, in worker processes
-that each load the model from its folder), giving doc_topics.csv, and the documents' vectors
-weighted by their tokens give each report's topic shares (report_topics.csv).
+lda_shares then applies the chosen model to every document.
 """
 
 import json
@@ -15,28 +14,38 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from gwr.io import (
-    InputError,
-    atomic_directory,
-    atomic_path,
-    read_csv,
-    setup_logging,
-    write_csv,
-    write_json,
-)
-from gwr.lda import DECIMALS, corpus_stream, single_threaded, worker_pool
+from gwr.io import InputError, atomic_directory, atomic_path, setup_logging, write_csv, write_json
+from gwr.lda import DECIMALS, load_model, load_prepared
 
 SELECTION_METRICS = ["c_npmi", "c_v", "u_mass", "perplexity", "topic_diversity"]
-# Columns of doc_topics.csv before the topics (copied from documents.csv).
-DOCUMENT_COLUMNS = ["doc", "report_id", "label", "part", "unit", "index", "section", "kept_tokens"]
-MODEL_FILE = "lda.gensim"
-# A worker process takes about 2 s to start (a fresh interpreter that imports gensim and loads
-# the model), a chunk of 2,000 documents about 0.15 s: workers are worth it only for many chunks
-# (on the 31 provinces' 2 chunks, 2 workers took 2.3 s, one process 0.3 s).
-MIN_CHUNKS_PER_WORKER = 16
+TOPIC_COLUMNS = [
+    "topic",
+    "topic_label",
+    "ranking",
+    "rank",
+    "term",
+    "weight",
+    "relevance",
+    "shared",
+]
 
 
 # --- the number of topics ------------------------------------------------------------------------
+
+
+def eligible_ks(by_k: dict[int, dict], settings: dict) -> list[int]:
+    """The K whose topics are distinct and stable enough (the floors of `choose_k`)."""
+    return [
+        k
+        for k, m in sorted(by_k.items())
+        if m["summary"]["topic_diversity"]["mean"] >= settings["min_topic_diversity"]
+        and m["stability"] >= settings["min_stability"]
+    ]
+
+
+def best_k(by_k: dict[int, dict], eligible: list[int]) -> int:
+    """The K of best mean c_npmi among `eligible` (the smaller on ties)."""
+    return max(eligible, key=lambda k: (by_k[k]["summary"]["c_npmi"]["mean"], -k))
 
 
 def choose_k(metrics: list[dict], settings: dict) -> tuple[int, str]:
@@ -57,12 +66,7 @@ def choose_k(metrics: list[dict], settings: dict) -> tuple[int, str]:
         if k not in by_k:
             raise InputError(f"lda.k_choice is {k}, which is not in lda.k {sorted(by_k)}.")
         return k, f"set in the config (lda.k_choice: {k})"
-    eligible = [
-        k
-        for k, m in sorted(by_k.items())
-        if m["summary"]["topic_diversity"]["mean"] >= settings["min_topic_diversity"]
-        and m["stability"] >= settings["min_stability"]
-    ]
+    eligible = eligible_ks(by_k, settings)
     note = ""
     if not eligible:
         eligible = sorted(by_k)
@@ -70,7 +74,7 @@ def choose_k(metrics: list[dict], settings: dict) -> tuple[int, str]:
             " No K met the diversity and stability floors "
             f"({settings['min_topic_diversity']}, {settings['min_stability']}): all K considered."
         )
-    best = max(eligible, key=lambda k: (by_k[k]["summary"]["c_npmi"]["mean"], -k))
+    best = best_k(by_k, eligible)
     best_mean = by_k[best]["summary"]["c_npmi"]["mean"]
     spread = by_k[best]["summary"]["c_npmi"]["sd"]
     chosen = min(k for k in eligible if by_k[k]["summary"]["c_npmi"]["mean"] >= best_mean - spread)
@@ -98,16 +102,22 @@ def selection_rows(metrics: list[dict], chosen: int) -> list[dict]:
     return rows
 
 
-def chosen_record(chosen: int, reason: str, metrics: list[dict]) -> dict:
+def chosen_record(chosen: int, reason: str, metrics: list[dict], description: dict) -> dict:
     """chosen.json."""
     chosen_metrics = next(m for m in metrics if m["k"] == chosen)
     return {
         "k": chosen,
         "reason": reason,
+        "reason_zh": description["reason_zh"],
+        "reason_en": description["reason_en"],
         "kept_seed": chosen_metrics["kept_seed"],
         "kept_because": chosen_metrics["kept_because"],
         "stability": chosen_metrics["stability"],
-        "labels": chosen_metrics["labels"],
+        "labels": description["labels"],
+        "auto_labels": description["auto_labels"],
+        "label_warnings": description["label_warnings"],
+        "shared_terms": description["shared"],
+        "robustness": description["robustness"],
         "metrics": chosen_metrics["summary"],
     }
 
@@ -117,115 +127,231 @@ def copy_file(source: Path, target: str) -> None:
         shutil.copyfile(source, tmp)
 
 
-# --- the topics of every document ----------------------------------------------------------------
+# --- the topics' words and labels ----------------------------------------------------------------
 
 
-def load_model(model_dir):
-    from gensim.models import LdaModel
-
-    return LdaModel.load(str(Path(model_dir) / MODEL_FILE))
-
-
-def document_topics(
-    model_dir, corpus, chunksize: int, processes: int = 1, min_chunks=MIN_CHUNKS_PER_WORKER
-):
-    """Full topic vectors (nothing cut at a minimum probability) of the model saved in
-    `model_dir`, chunk by chunk, in corpus order (the corpus is streamed: a large one is never
-    held in memory); in up to `processes` worker processes, each given at least `min_chunks`
-    chunks (fewer: in this process).
-
-    gensim starts each chunk's inference from a random draw of the model's generator; each
-    chunk goes out with the generator's state at its turn, so worker processes give exactly the
-    vectors of one process working through the chunks in order.
-    """
-    model = load_model(model_dir)
-    tasks = _inference_tasks(model, corpus, chunksize)
-    workers = min(processes, math.ceil(len(corpus) / chunksize) // min_chunks)
-    if workers <= 1:
-        for chunk, state in tasks:
-            yield from infer(model, chunk, state)
-        return
-    with worker_pool(workers, start_worker, (str(model_dir),)) as pool:
-        for rows in pool.imap(_infer_task, tasks):
-            yield from rows
-
-
-def _inference_tasks(model, corpus, chunksize: int):
-    chunk = []
+def term_shares(corpus, size: int) -> np.ndarray:
+    """Each term's share of all kept tokens of the corpus (streamed)."""
+    counts = np.zeros(size)
     for bow in corpus:
-        chunk.append(bow)
-        if len(chunk) == chunksize:
-            yield _with_state(model, chunk)
-            chunk = []
-    if chunk:
-        yield _with_state(model, chunk)
+        for term_id, count in bow:
+            counts[term_id] += count
+    return counts / counts.sum()
 
 
-def _with_state(model, chunk):
-    """(chunk, generator state at its turn); the generator then moves on as inference would."""
-    state = model.random_state.get_state()
-    model.random_state.gamma(100.0, 1.0 / 100.0, (len(chunk), model.num_topics))
-    return chunk, state
+def relevance_ranking(topic_word: np.ndarray, term_share: np.ndarray, lam: float) -> np.ndarray:
+    """LDAvis relevance: λ log p(w|t) + (1-λ) log(p(w|t) / p(w)) (Sievert & Shirley 2014).
+
+    A term no modelled document holds (p(w) = 0: it occurs only in documents left out for being
+    too short) would get an infinite lift; it is ranked last instead, never first."""
+    log_phi = np.log(topic_word)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_share = np.log(term_share)
+        relevance = lam * log_phi + (1 - lam) * (log_phi - log_share)
+    return np.where(term_share > 0, relevance, -np.inf)
 
 
-def infer(model, chunk, state) -> np.ndarray:
-    """The normalised topic vectors of `chunk`, inference starting from generator `state`."""
-    model.random_state.set_state(state)
-    gamma = single_threaded(lambda: model.inference(chunk)[0])
-    return gamma / gamma.sum(axis=1, keepdims=True)
+def shared_terms(topic_word: np.ndarray, topn: int, share: float) -> set[int]:
+    """Terms among the `topn` most probable of at least `share` of the topics (and of two at
+    least): words of the whole corpus (服务, 企业, 创新), not of a topic."""
+    k = topic_word.shape[0]
+    top = np.argsort(-topic_word, axis=1, kind="stable")[:, :topn]
+    counts: dict[int, int] = defaultdict(int)
+    for w in top.ravel():
+        counts[int(w)] += 1
+    floor = max(2, math.ceil(share * k))
+    return {w for w, n in counts.items() if n >= floor}
 
 
-# A worker's model, set in the worker by its pool's initializer (`start_worker`).
-_WORKER: dict = {}
+def label_words(ranked: list[str], shared: set[str], n: int) -> list[str]:
+    """The first `n` words of `ranked` for a label: no word shared by many topics, and no word
+    that holds or is held by one taken already (城市更新 and 更新, 养老服务 and 服务); if too few
+    remain, the shared words fill in."""
+    taken: list[str] = []
+    for allow_shared in (False, True):
+        for word in ranked:
+            if len(taken) == n:
+                return taken
+            if word in taken or (word in shared and not allow_shared):
+                continue
+            if any(word in other or other in word for other in taken):
+                continue
+            taken.append(word)
+    return taken
 
 
-def start_worker(model_dir: str) -> None:
-    _WORKER["model"] = load_model(model_dir)
+def describe_topics(model, dictionary, term_share: np.ndarray, settings: dict):
+    """Rows of topics.csv, the automatic labels, and the words shared by many topics.
+
+    Each topic's words are ranked two ways: by weight p(w|t), and by relevance (λ =
+    lda.relevance_lambda) among its lda.relevance_pool most probable words, the words shared by
+    many topics (lda.shared_topics) last. The label is made of the first lda.label_terms words
+    of the relevance ranking, by `label_words`; the figures and the page use the same ranking.
+    """
+    topic_word = model.get_topics()
+    relevance = relevance_ranking(topic_word, term_share, settings["relevance_lambda"])
+    topn = settings["top_terms"]
+    shared_ids = shared_terms(topic_word, topn, settings["shared_topics"])
+    shared = {dictionary[w] for w in shared_ids}
+    rows, labels = [], []
+    for topic in range(model.num_topics):
+        weights = topic_word[topic]
+        ranked = sorted(range(len(dictionary)), key=lambda w: (-weights[w], w))
+        by_weight = ranked[:topn]
+        # Relevance reorders the topic's most probable terms; over the whole vocabulary it would
+        # favour rare terms, whose tiny corpus share inflates their lift in every topic.
+        pool = ranked[: max(topn, settings["relevance_pool"])]
+        by_relevance = sorted(pool, key=lambda w: (w in shared_ids, -relevance[topic, w], w))
+        words = [dictionary[w] for w in by_relevance]
+        label = "·".join(label_words(words, shared, settings["label_terms"]))
+        if label in labels:
+            label = f"{label} ({topic + 1})"
+        labels.append(label)
+        for ranking, ids in (("weight", by_weight), ("relevance", by_relevance[:topn])):
+            for rank, w in enumerate(ids, start=1):
+                rows.append(
+                    {
+                        "topic": topic + 1,
+                        "topic_label": label,
+                        "ranking": ranking,
+                        "rank": rank,
+                        "term": dictionary[w],
+                        "weight": f"{topic_word[topic, w]:.{DECIMALS}f}",
+                        "relevance": f"{relevance[topic, w]:.{DECIMALS}f}",
+                        "shared": "yes" if w in shared_ids else "",
+                    }
+                )
+    return rows, labels, sorted(shared)
 
 
-def _infer_task(task) -> np.ndarray:
-    chunk, state = task
-    return infer(_WORKER["model"], chunk, state)
+def named_labels(auto: list[str], names: dict, k: int) -> tuple[list[str], list[str]]:
+    """The topics' labels with the names of lda.labels (automatic label -> name), and a warning
+    for each name whose automatic label no topic of the model has any more (a refit changed the
+    topic's leading words: the automatic label returns)."""
+    labels = [names.get(label, label) for label in auto]
+    warnings = [
+        f"lda.labels: no topic of the chosen model (K={k}) is labelled {old!r} any more, so "
+        f"the name {new!r} is not used; rename the topics of this model (see topics.csv)."
+        for old, new in names.items()
+        if old not in auto
+    ]
+    seen: dict[str, int] = {}
+    for number, label in enumerate(labels):
+        if label in seen:
+            warnings.append(
+                f"lda.labels: topics {seen[label] + 1} and {number + 1} are both named "
+                f"{label!r}; topic {number + 1} keeps its automatic label."
+            )
+            labels[number] = auto[number]
+        seen.setdefault(labels[number], number)
+    return labels, warnings
 
 
-def report_shares(theta, documents: list[dict], labels: dict[str, str], k: int):
-    """Report x topic shares: documents' vectors weighted by their kept tokens; rows sum to 1."""
-    weights: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(k))
-    for vector, document in zip(theta, documents, strict=True):
-        weights[document["report_id"]] += vector * int(document["kept_tokens"])
-    rows = []
-    for report_id in sorted(weights):
-        total = weights[report_id].sum()
-        shares = weights[report_id] / total
-        rows.append(
-            {
-                "report_id": report_id,
-                "label": labels.get(report_id, ""),
-                **{f"topic_{t + 1}": f"{s:.{DECIMALS}f}" for t, s in enumerate(shares)},
+def describe_models(model_dirs, corpus_dir, settings: dict) -> list[dict]:
+    """Each K's kept model described: its topics.csv rows, labels and shared words."""
+    dictionary, corpus, _ = load_prepared(corpus_dir)
+    share = term_shares(corpus, len(dictionary))
+    described = []
+    for model_dir in model_dirs:
+        model = load_model(model_dir)
+        rows, labels, shared = describe_topics(model, dictionary, share, settings)
+        described.append({"rows": rows, "labels": labels, "shared": shared, "model": model})
+    return described
+
+
+# --- how robust the choice is --------------------------------------------------------------------
+
+
+def seed_choices(metrics: list[dict], settings: dict) -> dict[int, int]:
+    """The K the rule would choose from each seed's fits alone (its c_npmi and diversity, no
+    spread; the stability across seeds as it is)."""
+    seeds = [run["seed"] for run in metrics[0]["seeds"]]
+    choices = {}
+    for number, seed in enumerate(seeds):
+        alone = []
+        for m in metrics:
+            run = m["seeds"][number]
+            summary = {
+                name: {"mean": run[name], "sd": 0.0} for name in ("c_npmi", "topic_diversity")
             }
+            alone.append({**m, "summary": summary, "seeds": [run]})
+        choices[seed] = choose_k(alone, {**settings, "k_choice": "auto"})[0]
+    return choices
+
+
+def runner_up(metrics: list[dict], chosen: int, settings: dict) -> int | None:
+    """The K the rule would choose without the chosen one."""
+    others = [m for m in metrics if m["k"] != chosen]
+    return choose_k(others, {**settings, "k_choice": "auto"})[0] if others else None
+
+
+def matched_topics(a: np.ndarray, b: np.ndarray, floor: float) -> list[tuple[int, int, float]]:
+    """Topics of `a` paired one to one with topics of `b` (Hungarian, cosine of topic-word
+    distributions): (topic of a, topic of b, cosine) for the pairs at `floor` or above."""
+    from scipy.optimize import linear_sum_assignment
+
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    similarity = a @ b.T
+    rows, columns = linear_sum_assignment(-similarity)
+    return [
+        (int(r), int(c), float(similarity[r, c]))
+        for r, c in zip(rows, columns, strict=True)
+        if similarity[r, c] >= floor
+    ]
+
+
+def robustness(metrics, chosen: int, described: dict[int, dict], settings: dict) -> dict:
+    """How the choice moves: each seed's own choice, the runner-up K, and how many of the chosen
+    topics the runner-up model has too (matched at lda.match_cosine)."""
+    by_seed = seed_choices(metrics, settings)
+    second = runner_up(metrics, chosen, settings) if settings["k_choice"] == "auto" else None
+    record = {
+        "seed_choices": {str(seed): k for seed, k in by_seed.items()},
+        "fragile": len(set(by_seed.values()) | {chosen}) > 1,
+        "runner_up": second,
+    }
+    if second is not None:
+        pairs = matched_topics(
+            described[chosen]["model"].get_topics(),
+            described[second]["model"].get_topics(),
+            settings["match_cosine"],
         )
-    return rows
+        record["runner_up_shared_topics"] = len(pairs)
+        record["runner_up_kept"] = [described[chosen]["labels"][a] for a, _, _ in sorted(pairs)]
+    return record
 
 
-def chosen_document_topics(
-    model_dir, corpus_dir, documents_csv, reports_csv, k: int, chunksize, processes: int = 1
-):
-    """(topic columns, doc_topics rows, report_topics rows) of the chosen model over every used
-    document."""
-    documents = [row for row in read_csv(documents_csv) if row["used"] == "yes"]
-    labels = {r["report_id"]: r["label"] for r in read_csv(reports_csv)}
-    theta = np.vstack(
-        list(document_topics(model_dir, corpus_stream(corpus_dir), chunksize, processes))
+def plain_reason(chosen: int, metrics: list[dict], settings: dict) -> tuple[str, str]:
+    """Why this K, in plain words: (Chinese, English)."""
+    if settings["k_choice"] != "auto":
+        return (
+            f"主题数 K = {chosen} 由配置指定（lda.k_choice）。",
+            f"The number of topics, K = {chosen}, is set in the config (lda.k_choice).",
+        )
+    by_k = {m["k"]: m for m in metrics}
+    best = best_k(by_k, eligible_ks(by_k, settings) or sorted(by_k))
+    floors = (
+        f"多样性 ≥ {settings['min_topic_diversity']}、稳定性 ≥ {settings['min_stability']}",
+        f"diversity ≥ {settings['min_topic_diversity']}, stability ≥ {settings['min_stability']}",
     )
-    columns = [f"topic_{t + 1}" for t in range(k)]
-    doc_rows = (
-        {
-            **{c: document[c] for c in DOCUMENT_COLUMNS},
-            **{c: f"{v:.{DECIMALS}f}" for c, v in zip(columns, vector, strict=True)},
-        }
-        for document, vector in zip(documents, theta, strict=True)
+    if best == chosen:
+        return (
+            f"在主题彼此区分、换随机种子也能重现的 K 中（{floors[0]}），K = {chosen} 的主题"
+            "词最常一起出现（连贯性 NPMI 最高），所以选它。",
+            f"Among the K whose topics are distinct and reproducible across random seeds "
+            f"({floors[1]}), K = {chosen} has the most coherent topics (their words occur "
+            "together most often: NPMI), so it is used.",
+        )
+    return (
+        f"在主题彼此区分、换随机种子也能重现的 K 中（{floors[0]}），K = {best} 的主题最连贯"
+        f"（NPMI 最高）；K = {chosen} 与它相差不到随机种子间的波动（一个标准差），主题更少、更易"
+        "读，所以选它。",
+        f"Among the K whose topics are distinct and reproducible across random seeds "
+        f"({floors[1]}), K = {best} has the most coherent topics (NPMI); K = {chosen} is as "
+        "coherent within the spread across seeds (one standard deviation) with fewer topics, "
+        "easier to read, so it is used.",
     )
-    return columns, doc_rows, report_shares(theta, documents, labels, k)
 
 
 def main(snakemake) -> None:
@@ -235,24 +361,40 @@ def main(snakemake) -> None:
     chosen, reason = choose_k(metrics, settings)
     rows = selection_rows(metrics, chosen)
     write_csv(snakemake.output.selection, list(rows[0]), rows)
-    source = Path(snakemake.input.metrics[[m["k"] for m in metrics].index(chosen)]).parent
-    copy_file(source / "topics.csv", snakemake.output.topics)
-    copy_file(source / "metrics.json", snakemake.output.metrics)
-    with atomic_directory(snakemake.output.model) as staging:
-        shutil.copytree(source / "model", staging, dirs_exist_ok=True)
-    columns, doc_rows, report_rows = chosen_document_topics(
-        source / "model",
-        snakemake.input.corpus,
-        snakemake.input.documents,
-        snakemake.input.reports,
-        chosen,
-        settings["chunksize"],
-        snakemake.threads,
+    ks = [m["k"] for m in metrics]
+    models = describe_models(snakemake.input.models, snakemake.input.corpus, settings)
+    described = dict(zip(ks, models, strict=True))
+    write_csv(
+        snakemake.output.sweep_topics,
+        ["k", *TOPIC_COLUMNS],
+        [{"k": k, **row} for k in ks for row in described[k]["rows"]],
     )
-    write_csv(snakemake.output.doc_topics, [*DOCUMENT_COLUMNS, *columns], doc_rows)
-    write_csv(snakemake.output.report_topics, ["report_id", "label", *columns], report_rows)
-    write_json(snakemake.output.chosen_json, chosen_record(chosen, reason, metrics))
+    auto = described[chosen]["labels"]
+    labels, warnings = named_labels(auto, dict(settings["labels"]), chosen)
+    for warning in warnings:
+        log.warning("%s", warning)
+    renamed = dict(zip(auto, labels, strict=True))
+    chosen_rows = [
+        {**row, "topic_label": renamed[row["topic_label"]]} for row in described[chosen]["rows"]
+    ]
+    write_csv(snakemake.output.topics, TOPIC_COLUMNS, chosen_rows)
+    source = Path(snakemake.input.models[ks.index(chosen)])
+    copy_file(source.parent / "metrics.json", snakemake.output.metrics)
+    with atomic_directory(snakemake.output.model) as staging:
+        shutil.copytree(source, staging, dirs_exist_ok=True)
+    reason_zh, reason_en = plain_reason(chosen, metrics, settings)
+    description = {
+        "labels": labels,
+        "auto_labels": auto,
+        "label_warnings": warnings,
+        "shared": described[chosen]["shared"],
+        "robustness": robustness(metrics, chosen, described, settings),
+        "reason_zh": reason_zh,
+        "reason_en": reason_en,
+    }
+    write_json(snakemake.output.chosen_json, chosen_record(chosen, reason, metrics, description))
     log.info("chosen K=%d: %s", chosen, reason)
+    log.info("robustness: %s", description["robustness"])
 
 
 if __name__ == "__main__":

@@ -4,16 +4,19 @@ deterministic with `random_state`), measured and described (results/lda/k{K}/).
 The fits run in worker processes (at most the job's threads; the results do not depend on how
 many), then the coherence measures (c_v, c_npmi, u_mass: the co-occurrence counts gathered once
 for all models), with perplexity, topic diversity and the stability of the topics across seeds.
-Of each K's seeds the medoid is kept (the model whose topics agree best with the other seeds')
-and described: topics.csv (terms by weight and by relevance, the topic labels) and metrics.json.
+Of each K's seeds the medoid is kept (the model whose topics agree best with the other seeds'),
+with metrics.json; lda_choose describes its topics.
 
 Each worker loads the prepared corpus itself, from its folder (see gwr.lda), when it starts.
 """
 
+import math
+
 import numpy as np
-from gwr.io import InputError, atomic_directory, setup_logging, write_csv, write_json
+from gwr.io import InputError, atomic_directory, setup_logging, write_json
 from gwr.lda import (
     DECIMALS,
+    MODEL_FILE,
     TRAIN,
     corpus_stream,
     load_prepared,
@@ -24,7 +27,6 @@ from gwr.lda import (
 
 COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
 METRIC_NAMES = ["c_v", "c_npmi", "u_mass", "perplexity", "topic_diversity"]
-TOPIC_COLUMNS = ["topic", "topic_label", "ranking", "rank", "term", "weight", "relevance"]
 
 
 # --- fitting -------------------------------------------------------------------------------------
@@ -41,6 +43,18 @@ def effective_passes(documents: int, settings: dict) -> int:
     return max(1, min(settings["passes"], settings["training_budget"] // max(documents, 1)))
 
 
+def equal_chunksize(documents: int, chunksize: int) -> int:
+    """The chunk size that cuts `documents` into equal chunks, as few as chunks of at most
+    `chunksize` would be: ceil(N / ceil(N / chunksize)).
+
+    gensim's online LDA weighs every chunk's update alike: with 2,096 documents in chunks of
+    2,000, each pass would end with a 96-document chunk counting as much as the 2,000 before it.
+    """
+    if documents <= 0:
+        return chunksize
+    return math.ceil(documents / math.ceil(documents / chunksize))
+
+
 def train(corpus, dictionary, k: int, seed: int, settings: dict):
     from gensim.models import LdaModel
 
@@ -53,7 +67,7 @@ def train(corpus, dictionary, k: int, seed: int, settings: dict):
         iterations=settings["iterations"],
         alpha=_prior(settings["alpha"]),
         eta=_prior(settings["eta"]),
-        chunksize=settings["chunksize"],
+        chunksize=equal_chunksize(len(corpus), settings["chunksize"]),
         eval_every=None,
         update_every=1,
         minimum_probability=0.0,
@@ -260,62 +274,7 @@ def summarise(k: int, fits: list[dict]) -> dict:
     }
 
 
-def term_shares(corpus, size: int) -> np.ndarray:
-    """Each term's share of all kept tokens of the corpus (streamed)."""
-    counts = np.zeros(size)
-    for bow in corpus:
-        for term_id, count in bow:
-            counts[term_id] += count
-    return counts / counts.sum()
-
-
-def relevance_ranking(topic_word: np.ndarray, term_share: np.ndarray, lam: float) -> np.ndarray:
-    """LDAvis relevance: λ log p(w|t) + (1-λ) log(p(w|t) / p(w)) (Sievert & Shirley 2014).
-
-    A term no modelled document holds (p(w) = 0: it occurs only in documents left out for being
-    too short) would get an infinite lift; it is ranked last instead, never first."""
-    log_phi = np.log(topic_word)
-    with np.errstate(divide="ignore"):
-        log_share = np.log(term_share)
-    relevance = lam * log_phi + (1 - lam) * (log_phi - log_share)
-    return np.where(term_share > 0, relevance, -np.inf)
-
-
-def describe_topics(model, dictionary, term_share: np.ndarray, settings: dict):
-    """Rows of topics.csv and the topic labels."""
-    topic_word = model.get_topics()
-    relevance = relevance_ranking(topic_word, term_share, settings["relevance_lambda"])
-    topn = settings["top_terms"]
-    rows, labels = [], []
-    for topic in range(model.num_topics):
-        weights = topic_word[topic]
-        ranked = sorted(range(len(dictionary)), key=lambda w: (-weights[w], w))
-        by_weight = ranked[:topn]
-        # Relevance reorders the topic's most probable terms; over the whole vocabulary it would
-        # favour rare terms, whose tiny corpus share inflates their lift in every topic.
-        pool = ranked[: max(topn, settings["relevance_pool"])]
-        by_relevance = sorted(pool, key=lambda w: (-relevance[topic, w], w))[:topn]
-        label = "·".join(dictionary[w] for w in by_relevance[: settings["label_terms"]])
-        if label in labels:
-            label = f"{label} ({topic + 1})"
-        labels.append(label)
-        for ranking, ids in (("weight", by_weight), ("relevance", by_relevance)):
-            for rank, w in enumerate(ids, start=1):
-                rows.append(
-                    {
-                        "topic": topic + 1,
-                        "topic_label": label,
-                        "ranking": ranking,
-                        "rank": rank,
-                        "term": dictionary[w],
-                        "weight": f"{topic_word[topic, w]:.{DECIMALS}f}",
-                        "relevance": f"{relevance[topic, w]:.{DECIMALS}f}",
-                    }
-                )
-    return rows, labels
-
-
-def metrics_record(result: dict, settings: dict, documents: int, terms: int, labels) -> dict:
+def metrics_record(result: dict, settings: dict, documents: int, terms: int) -> dict:
     kept = result["runs"][result["kept"]]
     return {
         "k": result["k"],
@@ -337,26 +296,18 @@ def metrics_record(result: dict, settings: dict, documents: int, terms: int, lab
             "medoid: its topics agree best with the other seeds' topics "
             "(mean matched cosine similarity of topic-word distributions)"
         ),
-        "labels": labels,
     }
 
 
-def write_results(results, corpus_dir, settings: dict, model_dirs, topics_csvs, metrics_jsons):
-    """Each K's kept model, topics.csv and metrics.json."""
-    dictionary, corpus, _ = load_prepared(corpus_dir)
-    share = term_shares(corpus, len(dictionary))
+def write_results(results, corpus_dir, settings: dict, model_dirs, metrics_jsons):
+    """Each K's kept model and metrics.json (lda_choose describes the topics)."""
+    dictionary = load_prepared(corpus_dir)[0]
     documents = read_samples(corpus_dir)["documents"]
-    for result, model_dir, topics_csv, metrics_json in zip(
-        results, model_dirs, topics_csvs, metrics_jsons, strict=True
-    ):
+    for result, model_dir, metrics_json in zip(results, model_dirs, metrics_jsons, strict=True):
         model = result["runs"][result["kept"]]["model"]
-        topic_rows, labels = describe_topics(model, dictionary, share, settings)
         with atomic_directory(model_dir) as staging:
-            model.save(str(staging / "lda.gensim"))
-        write_csv(topics_csv, TOPIC_COLUMNS, topic_rows)
-        write_json(
-            metrics_json, metrics_record(result, settings, documents, len(dictionary), labels)
-        )
+            model.save(str(staging / MODEL_FILE))
+        write_json(metrics_json, metrics_record(result, settings, documents, len(dictionary)))
 
 
 def main(snakemake) -> None:
@@ -389,7 +340,6 @@ def main(snakemake) -> None:
         corpus_dir,
         settings,
         snakemake.output.models,
-        snakemake.output.topics,
         snakemake.output.metrics,
     )
 

@@ -62,6 +62,7 @@ SUBSECTIONS = {
     "topics": [
         ("topics-k", "主题数的选择", "choice of K"),
         ("topics-terms", "主题词", "topic terms"),
+        ("topics-examples", "代表段落", "examples"),
         ("topics-shares", "各地区主题占比", "topic shares"),
     ],
     "similarity": [
@@ -97,11 +98,21 @@ FIGURES = [
         "topics-k",
         "主题数 K 的选择：各指标随 K 的变化，竖线为所选 K。Choosing K.",
     ),
-    ("fig_topics", "topics-terms", "所选模型各主题的高权重词。The top terms of each topic."),
+    (
+        "fig_topics",
+        "topics-terms",
+        "所选模型各主题相关度最高的词及其权重。The most relevant terms of each topic.",
+    ),
     (
         "fig_region_topics",
         "topics-shares",
         "各地区的主题占比（每行合计为 1）。Topic shares per region.",
+    ),
+    (
+        "fig_topic_intervals",
+        "topics-shares",
+        "各报告主题占比及其 95% 区间：区间不重叠的两份报告，差别大于抽到哪些段落造成的波动。"
+        "Topic shares with 95% intervals.",
     ),
     (
         "fig_parts_topics",
@@ -149,6 +160,13 @@ BY_PART_CSV = "tfidf/top_terms_by_part.csv"
 SELECTION_CSV = "lda/model_selection.csv"
 TOPICS_CSV = "lda/chosen/topics.csv"
 SHARES_CSV = "lda/chosen/report_topics.csv"
+SHARES_LONG_CSV = "lda/chosen/report_topic_shares.csv"
+EXAMPLES_CSV = "lda/chosen/examples.csv"
+CHECKS_CSV = "lda/chosen/checks.csv"
+TOPIC_VIEW = "lda/topic_view.html"
+# Marks of a topic share whose interval lies above / below most other reports' intervals.
+MARK_ABOVE = " ▲"
+MARK_BELOW = " ▼"
 PAIRS_CSV = "similarity/pairs.csv"
 
 TABLE_LINKS = [
@@ -449,11 +467,68 @@ METRIC_COLUMNS = [
 ]
 
 
+def interval_marks(shares_long) -> dict[tuple[str, str], str]:
+    """{(report id, topic): ▲ or ▼} where a report's share of a topic differs from most others:
+    its 95% interval lies above (▲) or below (▼) the intervals of at least half of the other
+    reports, without overlapping them."""
+    by_topic: dict[str, list[tuple[str, float, float]]] = {}
+    for row in shares_long:
+        by_topic.setdefault(row["topic"], []).append(
+            (row["report_id"], float(row["ci_low"]), float(row["ci_high"]))
+        )
+    marks = {}
+    for topic, rows in by_topic.items():
+        others = len(rows) - 1
+        if others < 1:
+            continue
+        for report_id, low, high in rows:
+            above = sum(low > h for r, _, h in rows if r != report_id)
+            below = sum(high < lo for r, lo, _ in rows if r != report_id)
+            if above * 2 >= others:
+                marks[(report_id, topic)] = MARK_ABOVE
+            elif below * 2 >= others:
+                marks[(report_id, topic)] = MARK_BELOW
+    return marks
+
+
+def robustness_text(chosen: Mapping) -> tuple[str, str] | None:
+    """How fragile the choice of K is, in words (chosen.json's robustness), or None if every
+    seed alone would choose the same K."""
+    robust = chosen.get("robustness") or {}
+    if not robust.get("fragile"):
+        return None
+    by_seed = robust["seed_choices"]
+    seeds_zh = "、".join(f"种子 {seed} → K = {k}" for seed, k in by_seed.items())
+    seeds_en = ", ".join(f"seed {seed} → K = {k}" for seed, k in by_seed.items())
+    zh = f"主题数的选择不稳定：只看单个随机种子，规则会选不同的 K（{seeds_zh}）。"
+    en = f"The choice of K is fragile: each random seed alone would choose another K ({seeds_en})."
+    second = robust.get("runner_up")
+    if second is not None:
+        shared = robust.get("runner_up_shared_topics", 0)
+        zh += (
+            f"次选 K = {second}；所选的 {chosen['k']} 个主题中有 {shared} 个在 K = {second} 的"
+            "模型中也有几乎相同的主题，其余的会变。读主题时请把它们当作一种可能的划分。"
+        )
+        en += (
+            f" The runner-up is K = {second}; {shared} of the {chosen['k']} topics have a "
+            f"near twin in the K = {second} model, the others change. Read the topics as one "
+            "possible division of the themes, not the only one."
+        )
+    return zh, en
+
+
 def topics_section(
-    chosen, selection, topics, report_topics, regions: dict[str, str] | None = None
+    chosen,
+    selection,
+    topics,
+    report_topics,
+    regions: dict[str, str] | None = None,
+    shares_long=(),
+    examples=(),
+    checks=(),
 ) -> dict:
-    """The chosen model, the evidence for K, its topics, and the topic shares of the regions of
-    `regions` ({report id: label}; all if None)."""
+    """The chosen model, the evidence for K, its topics with their examples, and the topic
+    shares (with intervals) of the regions of `regions` ({report id: label}; all if None)."""
     labels = list(chosen["labels"])
     top_terms: dict[str, list[str]] = {}
     for row in topics:
@@ -464,9 +539,28 @@ def topics_section(
         for row in report_topics
         if regions is None or row["report_id"] in regions
     ]
+    intervals = {(r["report_id"], r["topic"]): r for r in shares_long}
+    marks = interval_marks(shares_long)
+
+    def cell(report_id: str, topic: int, value: str) -> str:
+        found = intervals.get((report_id, str(topic)))
+        if found is None:
+            return f"{float(value):.2f}"
+        low, high = float(found["ci_low"]), float(found["ci_high"])
+        mark = marks.get((report_id, str(topic)), "")
+        return f"{float(value):.2f} [{low:.2f}–{high:.2f}]{mark}"
+
+    by_topic: dict[str, list[Mapping]] = {}
+    for row in examples:
+        by_topic.setdefault(row["topic"], []).append(row)
+    halves = next((row for row in checks if row["check"].startswith("halves")), None)
     return {
         "k": chosen["k"],
         "reason": chosen["reason"],
+        "reason_zh": chosen.get("reason_zh", ""),
+        "reason_en": chosen.get("reason_en", chosen["reason"]),
+        "robustness": robustness_text(chosen),
+        "label_warnings": chosen.get("label_warnings", []),
         "kept_seed": chosen["kept_seed"],
         "kept_because": chosen["kept_because"],
         "stability": chosen["stability"],
@@ -488,16 +582,38 @@ def topics_section(
             what=("个主题", "topics"),
             text_columns=[2],
         ),
+        "examples": [
+            {
+                "topic": topic,
+                "label": labels[int(topic) - 1],
+                "paragraphs": [
+                    (row["label"], row["section"], f"{float(row['share']):.2f}", row["text"])
+                    for row in rows
+                ],
+            }
+            for topic, rows in sorted(by_topic.items(), key=lambda kv: int(kv[0]))
+        ],
+        "examples_csv": EXAMPLES_CSV,
         "shares": table(
             "topics-shares-table",
             ["地区 region", *[f"{i + 1} {label}" for i, label in enumerate(labels)]],
             [
-                [name, *[f"{float(row[f'topic_{i + 1}']):.2f}" for i in range(len(labels))]]
+                [
+                    name,
+                    *[
+                        cell(row["report_id"], i + 1, row[f"topic_{i + 1}"])
+                        for i in range(len(labels))
+                    ],
+                ]
                 for name, row in shares
             ],
-            csv=SHARES_CSV,
+            csv=SHARES_LONG_CSV if shares_long else SHARES_CSV,
             total=len(report_topics),
         ),
+        "intervals": bool(shares_long),
+        "halves": halves,
+        "checks_csv": CHECKS_CSV,
+        "view": TOPIC_VIEW,
     }
 
 
@@ -656,11 +772,26 @@ def finding_agreement(agreement, nearest, regions: dict[str, str], shown: int) -
 
 def finding_model(chosen: Mapping) -> dict:
     return statement(
-        f"主题模型选了 K = {chosen['k']} 个主题。",
-        f"The topic model has K = {chosen['k']} topics: {chosen['reason']}",
+        f"主题模型选了 K = {chosen['k']} 个主题。{chosen.get('reason_zh', '')}",
+        f"The topic model has K = {chosen['k']} topics. "
+        f"{chosen.get('reason_en', chosen['reason'])}",
         ("#topics-k", "主题数的选择 choice of K"),
         (SELECTION_CSV, SELECTION_CSV),
     )
+
+
+def caveat_fragile(chosen: Mapping) -> list[dict]:
+    """A choice of K that another seed would not make (chosen.json's robustness)."""
+    text = robustness_text(chosen)
+    if text is None:
+        return []
+    return [
+        statement(
+            *text,
+            ("#topics-k", "主题数的选择 choice of K"),
+            ("lda/chosen.json", "lda/chosen.json (robustness)"),
+        )
+    ]
 
 
 def caveat_missing(toc, shown: int) -> list[dict]:
@@ -758,6 +889,7 @@ def findings(data: Mapping, regions: dict[str, str]) -> dict:
         *caveat_converted(reports, shown),
         *caveat_inferred(reports, shown),
         *caveat_dropped(data.get("dropped", []), shown),
+        *caveat_fragile(data["chosen"]),
     ]
     terms = finding_terms(data.get("keyness", []), regions)
     agreement = finding_agreement(
@@ -924,7 +1056,14 @@ def page_data(data: Mapping, config: Mapping, settings: Mapping) -> dict:
             data.get("watch", []),
         ),
         "topics": topics_section(
-            data["chosen"], data["selection"], data["topics"], data["report_topics"], regions
+            data["chosen"],
+            data["selection"],
+            data["topics"],
+            data["report_topics"],
+            regions,
+            data.get("report_topic_shares", []),
+            data.get("examples", []),
+            data.get("checks", []),
         ),
         "similarity": similarity_section(
             data["pairs"], settings["pairs_shown"], data.get("pairs_total")
@@ -995,6 +1134,9 @@ def load_data(inputs: Mapping[str, str], pairs_shown: int, page_dir: str = "resu
         "chosen": json.loads(Path(inputs["chosen"]).read_text("utf-8")),
         "topics": read_csv(inputs["topics"]),
         "report_topics": read_csv(inputs["report_topics"]),
+        "report_topic_shares": read_csv(inputs["report_topic_shares"]),
+        "examples": read_csv(inputs["examples"]),
+        "checks": read_csv(inputs["checks"]),
         "pairs": pairs,
         "pairs_total": pairs_total,
         "figures": {name: inputs[name] for name in FIGURE_NAMES if name in inputs},

@@ -23,7 +23,7 @@ def leaves(schema, config, path=()):
     """(path, schema node, config value) for every leaf key of the schema."""
     for key, node in schema["properties"].items():
         assert key in config, f"config/config.yaml lacks {'.'.join(path + (key,))}"
-        if node.get("type") == "object":
+        if node.get("type") == "object" and "properties" in node:
             yield from leaves(node, config[key], path + (key,))
         else:
             yield path + (key,), node, config[key]

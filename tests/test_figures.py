@@ -25,6 +25,7 @@ import fig_parts_topics
 import fig_region_topics
 import fig_similarity
 import fig_top_terms
+import fig_topic_intervals
 import fig_topics
 import fig_watch
 import fig_wordclouds
@@ -62,6 +63,7 @@ SCRIPTS = {
     "fig_model_selection": fig_model_selection,
     "fig_topics": fig_topics,
     "fig_region_topics": fig_region_topics,
+    "fig_topic_intervals": fig_topic_intervals,
     "fig_parts_topics": fig_parts_topics,
     "fig_dendrograms": fig_dendrograms,
     "fig_similarity": fig_similarity,
@@ -268,6 +270,18 @@ def all_figures(corpus: Corpus, settings: dict, names=None) -> dict:
         "region_topics": lambda: fig_region_topics.region_topics_figure(
             corpus.labels, labels, corpus.shares, settings["cmap"], settings["annotate_max"]
         ),
+        "topic_intervals": lambda: fig_topic_intervals.intervals_figure(
+            {
+                t + 1: [
+                    (name, share, max(0.0, share - 0.04), min(1.0, share + 0.04))
+                    for name, share in zip(corpus.labels, corpus.shares[:, t], strict=True)
+                ]
+                for t in range(corpus.shares.shape[1])
+            },
+            labels,
+            settings["max_regions"],
+            settings["cmap"],
+        ),
         "parts_topics": parts_topics,
         "dendrograms": lambda: fig_dendrograms.dendrograms_figure(
             [
@@ -406,6 +420,7 @@ def test_each_rule_gets_the_figure_settings_its_figure_reads():
         "fig_region_topics": {
             *("dpi", "cmap", "annotate_max", "max_regions", "linkage", "optimal_order_max"),
         },
+        "fig_topic_intervals": {"dpi", "cmap", "max_regions"},
         "fig_parts_topics": {
             *("dpi", "parts", "cmap", "cmap_diverging", "annotate_max", "max_regions"),
             *("linkage", "optimal_order_max"),
@@ -513,15 +528,16 @@ def test_report_and_topic_labels_come_from_reports_csv_and_topic_label(tmp_path)
         tmp_path / "topics.csv",
         ["topic", "topic_label", "ranking", "rank", "term", "weight", "relevance"],
         [
-            [2, "乙·丙", "weight", 1, "乙", "0.5", "0"],
-            [1, "甲·丁", "weight", 2, "丁", "0.2", "0"],
-            [1, "甲·丁", "weight", 1, "甲", "0.6", "0"],
+            [2, "乙·丙", "relevance", 1, "乙", "0.5", "0"],
+            [1, "甲·丁", "relevance", 2, "甲", "0.6", "0"],
             [1, "甲·丁", "relevance", 1, "丁", "0.2", "0"],
+            [1, "甲·丁", "weight", 1, "甲", "0.6", "0"],
         ],
     )
+    # The relevance ranking (the labels' ranking), with the terms' weights as the bars.
     topics = fig_topics.load_topics(tmp_path / "topics.csv", 10)
     assert [(t["topic"], t["topic_label"]) for t in topics] == [(1, "甲·丁"), (2, "乙·丙")]
-    assert topics[0]["terms"] == [("甲", 0.6), ("丁", 0.2)]
+    assert topics[0]["terms"] == [("丁", 0.2), ("甲", 0.6)]
 
 
 def test_part_shares_are_weighted_by_kept_tokens():
@@ -759,6 +775,10 @@ RESULT_INPUTS = {
     "fig_region_topics": {
         "report_topics": "lda/chosen/report_topics.csv",
         "reports": "corpus/reports.csv",
+        "chosen": "lda/chosen.json",
+    },
+    "fig_topic_intervals": {
+        "shares": "lda/chosen/report_topic_shares.csv",
         "chosen": "lda/chosen.json",
     },
     "fig_parts_topics": {

@@ -3,9 +3,19 @@
 import numpy as np
 import pytest
 from gwr.io import InputError
-from lda_choose import choose_k, report_shares
+from lda_choose import (
+    choose_k,
+    label_words,
+    named_labels,
+    plain_reason,
+    relevance_ranking,
+    runner_up,
+    seed_choices,
+    shared_terms,
+)
 from lda_prepare import build_documents, prepare, sample_indices, write_corpus
-from lda_sweep import effective_passes, matched_similarity, relevance_ranking, sweep
+from lda_shares import bootstrap_interval, halves_check, share_tables
+from lda_sweep import effective_passes, matched_similarity, sweep
 from tfidf import run as run_tfidf
 
 TFIDF = {
@@ -124,6 +134,41 @@ def test_choose_k_takes_the_smallest_k_within_one_spread_of_the_best():
     assert k == 16 and "all K considered" in reason
 
 
+def with_seeds(metrics, per_seed):
+    """`metrics` with each seed's own c_npmi (per_seed: {k: [npmi of seed 1, 2, 3]})."""
+    return [
+        {
+            **m,
+            "seeds": [
+                {"seed": seed, "c_npmi": npmi, "topic_diversity": 0.8}
+                for seed, npmi in enumerate(per_seed[m["k"]], start=1)
+            ],
+        }
+        for m in metrics
+    ]
+
+
+def test_each_seed_alone_and_the_runner_up_say_how_fragile_k_is():
+    metrics = with_seeds(
+        [
+            dict(summary(-0.10, 0.01), k=4),
+            dict(summary(-0.05, 0.02), k=8),
+            dict(summary(-0.04, 0.02), k=12),
+        ],
+        {4: [-0.10, -0.11, -0.09], 8: [-0.03, -0.06, -0.06], 12: [-0.06, -0.02, -0.04]},
+    )
+    assert choose_k(metrics, CHOICE)[0] == 8
+    # Seed 1 alone: K=8 is best; seed 2 alone: K=12; seed 3 alone: K=12.
+    assert seed_choices(metrics, CHOICE) == {1: 8, 2: 12, 3: 12}
+    assert runner_up(metrics, 8, CHOICE) == 12
+    zh, en = plain_reason(8, metrics, CHOICE)
+    assert "K = 12" in zh and "K = 8" in zh and "K = 12 has the most coherent" in en
+    # The best K among the eligible ones is named, not an ineligible one.
+    ineligible = [*metrics, dict(summary(-0.01, 0.01, diversity=0.3), k=16, seeds=[])]
+    assert "K = 16" not in plain_reason(8, ineligible, CHOICE)[1]
+    assert "set in the config" in plain_reason(8, metrics, dict(CHOICE, k_choice=8))[1]
+
+
 def test_matched_similarity_ignores_topic_order():
     rng = np.random.default_rng(0)
     topics = rng.random((5, 40))
@@ -139,6 +184,9 @@ def test_relevance_with_lambda_one_is_the_weight():
     assert lift[0].argmax() == 0 and lift[1].argmax() == 2
 
 
+SHARES = {"bootstrap": 200, "bootstrap_seed": 1, "interval": 0.95}
+
+
 def test_report_shares_are_length_weighted_and_sum_to_one():
     theta = np.array([[0.9, 0.1], [0.1, 0.9], [0.5, 0.5]])
     docs = [
@@ -146,14 +194,69 @@ def test_report_shares_are_length_weighted_and_sum_to_one():
         {"report_id": "a", "kept_tokens": "10"},
         {"report_id": "b", "kept_tokens": "5"},
     ]
-    rows = report_shares(theta, docs, {"a": "甲区"}, 2)
-    assert rows[0] == {
+    wide, long = share_tables(theta, docs, {"a": "甲区"}, ["甲", "乙"], SHARES)
+    assert wide[0] == {
         "report_id": "a",
         "label": "甲区",
         "topic_1": "0.700000",
         "topic_2": "0.300000",
     }
-    assert sum(float(v) for k, v in rows[1].items() if k.startswith("topic_")) == 1.0
+    assert sum(float(v) for k, v in wide[1].items() if k.startswith("topic_")) == 1.0
+    assert [(r["topic"], r["topic_label"], r["share"]) for r in long[:2]] == [
+        (1, "甲", "0.700000"),
+        (2, "乙", "0.300000"),
+    ]
+    # One document: nothing to resample, the interval is the share itself.
+    assert long[2]["ci_low"] == long[2]["ci_high"] == long[2]["share"] == "0.500000"
+
+
+def test_bootstrap_intervals_hold_the_share_and_widen_with_disagreeing_documents():
+    rng = np.random.default_rng(0)
+    alike = np.tile([0.6, 0.4], (40, 1)) + rng.normal(0, 0.01, (40, 2))
+    mixed = np.vstack([np.tile([0.95, 0.05], (20, 1)), np.tile([0.25, 0.75], (20, 1))])
+    weights = np.full(40, 10.0)
+    narrow = bootstrap_interval(alike, weights, 500, 0.95, [1, 2])
+    wide = bootstrap_interval(mixed, weights, 500, 0.95, [1, 2])
+    assert narrow[0][0] < 0.6 < narrow[1][0]
+    assert wide[0][0] < 0.6 < wide[1][0]
+    assert (wide[1][0] - wide[0][0]) > 5 * (narrow[1][0] - narrow[0][0])
+    # Seeded: the same interval again.
+    again = bootstrap_interval(mixed, weights, 500, 0.95, [1, 2])
+    assert np.array_equal(wide[0], again[0]) and np.array_equal(wide[1], again[1])
+
+
+def test_halves_find_their_twin_only_when_reports_differ():
+    rng = np.random.default_rng(0)
+    profiles = np.eye(4) * 0.7 + 0.075
+    theta = np.vstack([rng.dirichlet(profiles[r] * 30, 10) for r in range(4)])
+    docs = [{"report_id": f"r{r}", "kept_tokens": "20"} for r in range(4) for _ in range(10)]
+    assert halves_check(theta, docs, {})["share"] == "1.0000"
+    same = rng.dirichlet(np.full(4, 5.0), 40)
+    assert float(halves_check(same, docs, {})["share"]) < 1.0
+
+
+def test_labels_skip_shared_words_and_words_held_by_others():
+    assert label_words(["城市更新", "更新", "服务", "就业", "养老"], {"服务"}, 3) == [
+        "城市更新",
+        "就业",
+        "养老",
+    ]
+    assert label_words(["养老服务", "服务", "家庭"], set(), 3) == ["养老服务", "家庭"]
+    # Too few words of its own: a shared word fills in.
+    assert label_words(["企业", "创新"], {"企业"}, 2) == ["创新", "企业"]
+    topic_word = np.array([[0.5, 0.3, 0.2, 0.0], [0.5, 0.0, 0.2, 0.3], [0.4, 0.3, 0.0, 0.3]])
+    assert shared_terms(topic_word, 2, 0.5) == {0, 1}
+    assert shared_terms(topic_word, 1, 0.5) == {0}
+
+
+def test_topic_names_apply_to_their_automatic_label_and_warn_when_it_is_gone():
+    labels, warnings = named_labels(["甲·乙", "丙·丁"], {"丙·丁": "营商环境"}, 2)
+    assert labels == ["甲·乙", "营商环境"] and not warnings
+    labels, warnings = named_labels(["甲·乙", "戊·己"], {"丙·丁": "营商环境"}, 2)
+    assert labels == ["甲·乙", "戊·己"]
+    assert len(warnings) == 1 and "丙·丁" in warnings[0] and "营商环境" in warnings[0]
+    labels, warnings = named_labels(["甲", "乙"], {"甲": "同名", "乙": "同名"}, 2)
+    assert labels == ["同名", "乙"] and "both named" in warnings[0]
 
 
 LDA = {

@@ -101,3 +101,30 @@ def test_editing_the_io_module_reruns_every_step(done):
     edit(done / "scripts" / "gwr" / "io.py")
     jobs = dry_run(done)
     assert {"split_reports", "report_page"} <= set(jobs)
+
+
+def test_topic_names_reach_every_table_the_figures_and_the_page_without_a_refit(done):
+    """lda.labels names a topic by its automatic label: the name replaces it everywhere, and
+    only the choice and what follows it rerun; a name whose label is gone warns and is unused."""
+    lda = done / "results" / "lda"
+    auto = json.loads((lda / "chosen.json").read_text("utf-8"))["labels"]
+    override = ("--config", f'lda={{labels: {{"{auto[1]}": 营商环境测试名}}}}')
+    jobs = dry_run(done, *override)
+    assert jobs["lda_choose"] == jobs["lda_shares"] == 1
+    assert not (MODELS | {"lda_sweep"}) & set(jobs), jobs
+    run_snakemake(done, *override)
+    chosen = json.loads((lda / "chosen.json").read_text("utf-8"))
+    assert chosen["labels"] == [auto[0], "营商环境测试名", *auto[2:]]
+    assert chosen["auto_labels"] == auto and not chosen["label_warnings"]
+    for table in ("topics.csv", "report_topic_shares.csv", "examples.csv"):
+        named = {r["topic_label"] for r in read_csv(lda / "chosen" / table) if r["topic"] == "2"}
+        assert named == {"营商环境测试名"}, table
+    for page in (done / "results" / "report.html", lda / "topic_view.html"):
+        assert "营商环境测试名" in page.read_text("utf-8"), page
+    # A name for a label no topic has: a warning, and the automatic labels.
+    run_snakemake(done, "--config", "lda={labels: {不存在·的·标签: 某名}}")
+    chosen = json.loads((lda / "chosen.json").read_text("utf-8"))
+    assert chosen["labels"] == auto
+    assert "不存在·的·标签" in chosen["label_warnings"][0]
+    assert "不存在·的·标签" in (done / "results" / "report.html").read_text("utf-8")
+    assert "不存在·的·标签" in (done / "results" / "logs" / "lda_choose.log").read_text("utf-8")

@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -50,6 +51,8 @@ def test_every_k_is_fitted_and_described(seed_run):
     selection = read_csv(seed_run / "results" / "lda" / "model_selection.csv")
     assert [int(r["k"]) for r in selection] == config["k"]
     assert sum(r["chosen"] == "yes" for r in selection) == 1
+    sweep_topics = read_csv(seed_run / "results" / "lda" / "sweep_topics.csv")
+    assert list(sweep_topics[0])[:3] == ["k", "topic", "topic_label"]
     for k in config["k"]:
         folder = seed_run / "results" / "lda" / f"k{k}"
         metrics = json.loads((folder / "metrics.json").read_text("utf-8"))
@@ -57,12 +60,12 @@ def test_every_k_is_fitted_and_described(seed_run):
             metrics["summary"]
         )
         assert len(metrics["seeds"]) == len(config["seeds"])
-        assert metrics["kept_seed"] in config["seeds"] and len(metrics["labels"]) == k
-        topics = read_csv(folder / "topics.csv")
+        assert metrics["kept_seed"] in config["seeds"]
+        topics = [r for r in sweep_topics if r["k"] == str(k)]
         assert len(topics) == k * config["top_terms"] * 2
         assert {int(r["topic"]) for r in topics} == set(range(1, k + 1))
-        assert list(topics[0])[:2] == ["topic", "topic_label"]
-        assert [r["topic_label"] for r in topics if r["rank"] == "1"][::2] == metrics["labels"]
+        labels = [r["topic_label"] for r in topics if r["rank"] == "1"][::2]
+        assert len(set(labels)) == k
     # Only the chosen K is applied to every document (results/lda/chosen).
     assert not list((seed_run / "results" / "lda").glob("k*/doc_topics.csv"))
     documents = read_csv(seed_run / "results" / "lda" / "documents.csv")
@@ -129,7 +132,7 @@ def test_the_parallel_sweep_gives_the_serial_results(seed_run):
 
 def test_topic_shares_in_worker_processes_are_the_serial_ones(seed_run):
     from gwr.lda import corpus_stream
-    from lda_choose import document_topics
+    from lda_shares import document_topics
 
     lda = seed_run / "results" / "lda"
     corpus = corpus_stream(lda / "corpus")
@@ -143,7 +146,8 @@ def test_topic_shares_in_worker_processes_are_the_serial_ones(seed_run):
     assert np.array_equal(vectors[1], vectors[2])
     # What the workflow wrote (its corpus is one chunk: in one process).
     doc_topics = read_csv(lda / "chosen" / "doc_topics.csv")
-    assert [[f"{v:.6f}" for v in vector] for vector in vectors[2]] == [
+    # (lda_shares rounds the vectors to the tables' decimals before it uses them.)
+    assert [[f"{v:.6f}" for v in np.round(vector, 6)] for vector in vectors[2]] == [
         [v for k, v in row.items() if k.startswith("topic_")] for row in doc_topics
     ]
 
@@ -156,7 +160,9 @@ def test_shared_coherence_counts_give_gensims_values(seed_run):
     dictionary, _, texts = load_prepared(str(seed_run / "results" / "lda" / "corpus"))
     tokens = [t["tokens"] for t in texts]
     bows = [dictionary.doc2bow(t) for t in tokens]
-    topics = read_csv(seed_run / "results" / "lda" / "k4" / "topics.csv")
+    topics = [
+        r for r in read_csv(seed_run / "results" / "lda" / "sweep_topics.csv") if r["k"] == "4"
+    ]
     model_a = [
         [r["term"] for r in topics if r["topic"] == str(t) and r["ranking"] == "weight"][:10]
         for t in range(1, 5)
@@ -183,8 +189,12 @@ def test_the_chosen_model_is_copied_and_explained(seed_run):
     lda = seed_run / "results" / "lda"
     chosen = json.loads((lda / "chosen.json").read_text("utf-8"))
     source = lda / f"k{chosen['k']}"
-    for name in ("topics.csv", "metrics.json"):
-        assert (lda / "chosen" / name).read_bytes() == (source / name).read_bytes()
+    assert (lda / "chosen" / "metrics.json").read_bytes() == (source / "metrics.json").read_bytes()
+    # No names given (lda.labels): the chosen topics are the chosen K's of sweep_topics.csv.
+    sweep = [r for r in read_csv(lda / "sweep_topics.csv") if r.pop("k") == str(chosen["k"])]
+    assert read_csv(lda / "chosen" / "topics.csv") == sweep
+    assert chosen["labels"] == chosen["auto_labels"] and not chosen["label_warnings"]
+    assert chosen["reason_zh"] and chosen["reason_en"]
     assert (lda / "chosen" / "model" / "lda.gensim").exists()
     assert chosen["reason"].startswith("auto: best mean c_npmi")
     assert "medoid" in chosen["kept_because"]
@@ -197,6 +207,62 @@ def test_the_chosen_model_is_copied_and_explained(seed_run):
         (r["report_id"], r["label"]) for r in reports
     ]
     assert [r["label"] for r in report_topics] == ["北京市", "东城区", "西城区"]
+
+
+def test_words_shared_by_many_topics_never_lead_a_topic_or_its_label(seed_run):
+    """The seed's words common to many topics (服务, 创新 …: `shared`) are ranked last by relevance
+    and kept out of the labels; no label repeats a word or a part of one."""
+    lda = seed_run / "results" / "lda"
+    chosen = json.loads((lda / "chosen.json").read_text("utf-8"))
+    rows = read_csv(lda / "chosen" / "topics.csv")
+    shared = {r["term"] for r in rows if r["shared"] == "yes"}
+    assert shared and set(chosen["shared_terms"]) == shared
+    for topic in range(1, chosen["k"] + 1):
+        ranked = [r for r in rows if r["topic"] == str(topic) and r["ranking"] == "relevance"]
+        flags = [r["shared"] == "yes" for r in ranked]
+        assert flags == sorted(flags), topic  # the shared words last
+        assert not flags[0], topic
+    for label in chosen["labels"]:
+        words = label.split(" (")[0].split("·")
+        assert not set(words) & shared, label
+        for a in words:
+            assert not any(a != b and a in b for b in words), label
+    # The figure and the page rank a topic's words as its label does: by relevance.
+    first = {
+        r["topic"]: r["term"] for r in rows if r["ranking"] == "relevance" and r["rank"] == "1"
+    }
+    assert all(label.startswith(first[str(t + 1)]) for t, label in enumerate(chosen["labels"]))
+
+
+def test_examples_intervals_and_halves_of_the_chosen_model(seed_run):
+    lda = seed_run / "results" / "lda" / "chosen"
+    chosen = json.loads((lda.parent / "chosen.json").read_text("utf-8"))
+    config = config_of(seed_run)["lda"]
+    examples = read_csv(lda / "examples.csv")
+    doc_topics = {(r["report_id"], r["index"]): r for r in read_csv(lda / "doc_topics.csv")}
+    for topic in range(1, chosen["k"] + 1):
+        found = [r for r in examples if r["topic"] == str(topic)]
+        assert len(found) == config["examples"], topic
+        assert [r["rank"] for r in found] == [str(i) for i in range(1, len(found) + 1)]
+        shares = [float(r["share"]) for r in found]
+        assert shares == sorted(shares, reverse=True)
+        for r in found:
+            document = doc_topics[(r["report_id"], r["index"])]
+            assert float(document[f"topic_{topic}"]) == pytest.approx(float(r["share"]))
+            assert int(document["kept_tokens"]) >= config["example_min_tokens"]
+            assert r["text"] and len(r["text"]) <= config["example_chars"] + 1
+        assert max(Counter(r["report_id"] for r in found).values()) <= config["examples_per_report"]
+    long = read_csv(lda / "report_topic_shares.csv")
+    wide = {r["report_id"]: r for r in read_csv(lda / "report_topics.csv")}
+    assert len(long) == len(wide) * chosen["k"]
+    for r in long:
+        assert float(r["ci_low"]) <= float(r["share"]) <= float(r["ci_high"])
+        assert r["share"] == wide[r["report_id"]][f"topic_{r['topic']}"]
+        assert r["topic_label"] == chosen["labels"][int(r["topic"]) - 1]
+    # The intervals are real: a report's paragraphs differ, so no interval is a single point.
+    assert all(float(r["ci_high"]) > float(r["ci_low"]) for r in long)
+    (halves,) = read_csv(lda / "checks.csv")
+    assert halves["of"] == str(2 * len(wide))
 
 
 def test_no_boilerplate_among_the_topics_top_ten(seed_run):
@@ -295,8 +361,11 @@ def test_editing_a_step_script_reruns_that_step_and_what_follows(seed_run, tmp_p
             path.write_bytes(original)
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
+    jobs = plan_after_editing("lda_shares.py")
+    assert jobs["lda_shares"] == 1 and downstream <= set(jobs)
+    assert not set(jobs) & {*UPSTREAM, "tfidf", "lda_prepare", "lda_sweep", "lda_choose"}
     jobs = plan_after_editing("lda_choose.py")
-    assert jobs["lda_choose"] == 1 and downstream <= set(jobs)
+    assert jobs["lda_choose"] == jobs["lda_shares"] == 1 and downstream <= set(jobs)
     assert not set(jobs) & {*UPSTREAM, "tfidf", "lda_prepare", "lda_sweep"}
     jobs = plan_after_editing("lda_sweep.py")
     assert jobs["lda_sweep"] == 1 and jobs["lda_choose"] == 1
@@ -305,7 +374,8 @@ def test_editing_a_step_script_reruns_that_step_and_what_follows(seed_run, tmp_p
     assert jobs["lda_prepare"] == jobs["lda_sweep"] == jobs["lda_choose"] == 1
     assert not set(jobs) & {*UPSTREAM, "tfidf"}
     jobs = plan_after_editing("gwr/lda.py")
-    assert jobs["lda_prepare"] == jobs["lda_sweep"] == jobs["lda_choose"] == 1
+    steps = ("lda_prepare", "lda_sweep", "lda_choose", "lda_shares")
+    assert [jobs[step] for step in steps] == [1, 1, 1, 1]
     assert not set(jobs) & {*UPSTREAM, "tfidf"}
     assert "Nothing to be done" in run_snakemake(workdir, "--dry-run").stdout
 

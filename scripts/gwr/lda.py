@@ -29,6 +29,8 @@ CORPUS = "corpus.mm"
 TRAIN = "train.mm"
 TEXTS = "texts.jsonl"
 SAMPLES = "samples.json"
+# The file of a saved model in its folder (results/lda/k{K}/model/, results/lda/chosen/model/).
+MODEL_FILE = "lda.gensim"
 
 # Decimals of the numbers written to tables and JSON (topic weights and shares, metrics).
 DECIMALS = 6
@@ -63,6 +65,13 @@ def load_prepared(corpus_dir, corpus: str = CORPUS):
 def read_samples(corpus_dir) -> dict:
     """samples.json: documents, training_documents, evaluation_documents, seed."""
     return json.loads((Path(corpus_dir) / SAMPLES).read_text("utf-8"))
+
+
+def load_model(model_dir):
+    """A model saved by lda_sweep (gensim `LdaModel`) from its folder."""
+    from gensim.models import LdaModel
+
+    return LdaModel.load(str(Path(model_dir) / MODEL_FILE))
 
 
 def single_threaded(function, *args):

@@ -167,34 +167,71 @@ LDA_PREPARE_KEYS = (
     "evaluation_documents",
     "sample_seed",
 )
-LDA_CHOOSE_KEYS = ("k_choice", "min_topic_diversity", "min_stability", "chunksize")
+LDA_SWEEP_KEYS = (
+    "unit",
+    "seeds",
+    "passes",
+    "training_budget",
+    "iterations",
+    "alpha",
+    "eta",
+    "chunksize",
+    "coherence_topn",
+    "diversity_topn",
+)
+LDA_CHOOSE_KEYS = (
+    "k_choice",
+    "min_topic_diversity",
+    "min_stability",
+    "relevance_lambda",
+    "relevance_pool",
+    "top_terms",
+    "label_terms",
+    "shared_topics",
+    "labels",
+    "match_cosine",
+)
+LDA_SHARES_KEYS = (
+    "chunksize",
+    "bootstrap",
+    "bootstrap_seed",
+    "interval",
+    "examples",
+    "examples_per_report",
+    "example_min_tokens",
+    "example_chars",
+)
 # The numbers of topics of the sweep (its outputs: one folder per K).
 LDA_KS = sorted(set(config["lda"]["k"]))
 
 
+def lda_settings(keys):
+    return {key: config["lda"][key] for key in keys}
+
+
 def lda_prepare_settings(wildcards):
-    return {key: config["lda"][key] for key in LDA_PREPARE_KEYS}
+    return lda_settings(LDA_PREPARE_KEYS)
 
 
 def lda_sweep_settings(wildcards):
-    """Training and description of the models (and the training budget, which sets the passes);
-    not the K list (a param of its own), not how K is chosen, not the number of processes.
-    """
-    prepare_only = (
-        "no_below",
-        "no_above",
-        "keep_n",
-        "min_doc_tokens",
-        "evaluation_documents",
-    )
-    choose_only = tuple(key for key in LDA_CHOOSE_KEYS if key != "chunksize")
-    return settings(
-        "lda", exclude=("k", "threads", "sample_seed", *prepare_only, *choose_only)
-    )
+    """Training and measuring the models: not the K list (a param of its own), not how K is
+    chosen or the topics described, not the number of processes."""
+    return lda_settings(LDA_SWEEP_KEYS)
 
 
 def lda_choose_settings(wildcards):
-    return {key: config["lda"][key] for key in LDA_CHOOSE_KEYS}
+    return lda_settings(LDA_CHOOSE_KEYS)
+
+
+def lda_shares_settings(wildcards):
+    return lda_settings(LDA_SHARES_KEYS)
+
+
+def topic_view_settings(wildcards):
+    """The view's words: the relevance pool, λ to start from, and the shared words' rule."""
+    return lda_settings(
+        ("relevance_lambda", "relevance_pool", "top_terms", "shared_topics")
+    )
 
 
 def keyness_settings(wildcards):
@@ -248,7 +285,11 @@ def final_outputs():
         rules.tfidf.output.matrix,
         rules.lda_choose.output.selection,
         rules.lda_choose.output.chosen_json,
-        rules.lda_choose.output.report_topics,
+        rules.lda_shares.output.report_topics,
+        rules.lda_shares.output.report_topic_shares,
+        rules.lda_shares.output.examples,
+        rules.lda_shares.output.checks,
+        rules.topic_view.output.html,
         rules.lda_choose.output.model,
         rules.similarity.output.tfidf_cosine,
         rules.similarity.output.topic_jsd,

@@ -155,7 +155,7 @@ rule fig_topics:
 
 rule fig_region_topics:
     input:
-        report_topics=rules.lda_choose.output.report_topics,
+        report_topics=rules.lda_shares.output.report_topics,
         reports=rules.split_reports.output.reports,
         chosen=rules.lda_choose.output.chosen_json,
     output:
@@ -186,9 +186,38 @@ rule fig_region_topics:
         "../../scripts/fig_region_topics.py"
 
 
+rule fig_topic_intervals:
+    input:
+        shares=rules.lda_shares.output.report_topic_shares,
+        chosen=rules.lda_choose.output.chosen_json,
+    output:
+        png=report(
+            "results/figures/topic_intervals.png",
+            caption="../report/fig_topic_intervals.rst",
+            category="4. Topics",
+        ),
+        svg="results/figures/topic_intervals.svg",
+    log:
+        "results/logs/figures/topic_intervals.log",
+    benchmark:
+        "results/benchmarks/rules/fig_topic_intervals.tsv"
+    conda:
+        "../envs/gwr.yaml"
+    resources:
+        mem_mb=600,
+        runtime=10,
+    params:
+        code=code("fig_topic_intervals.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        cmap=lookup(dpath="figures/cmap", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
+    script:
+        "../../scripts/fig_topic_intervals.py"
+
+
 rule fig_parts_topics:
     input:
-        doc_topics=rules.lda_choose.output.doc_topics,
+        doc_topics=rules.lda_shares.output.doc_topics,
         reports=rules.split_reports.output.reports,
         chosen=rules.lda_choose.output.chosen_json,
     output:

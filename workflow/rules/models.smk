@@ -61,7 +61,6 @@ rule lda_sweep:
         corpus=rules.lda_prepare.output.corpus,
     output:
         models=directory(expand("results/lda/k{k}/model", k=LDA_KS)),
-        topics=expand("results/lda/k{k}/topics.csv", k=LDA_KS),
         metrics=expand("results/lda/k{k}/metrics.json", k=LDA_KS),
     log:
         "results/logs/lda_sweep.log",
@@ -84,11 +83,8 @@ rule lda_sweep:
 rule lda_choose:
     input:
         metrics=rules.lda_sweep.output.metrics,
-        topics=rules.lda_sweep.output.topics,
         models=rules.lda_sweep.output.models,
         corpus=rules.lda_prepare.output.corpus,
-        documents=rules.lda_prepare.output.documents,
-        reports=rules.split_reports.output.reports,
     output:
         selection=report(
             "results/lda/model_selection.csv",
@@ -96,9 +92,8 @@ rule lda_choose:
             category="4. Topics",
         ),
         chosen_json="results/lda/chosen.json",
+        sweep_topics="results/lda/sweep_topics.csv",
         topics="results/lda/chosen/topics.csv",
-        doc_topics="results/lda/chosen/doc_topics.csv",
-        report_topics="results/lda/chosen/report_topics.csv",
         metrics="results/lda/chosen/metrics.json",
         model=directory("results/lda/chosen/model"),
     log:
@@ -107,12 +102,42 @@ rule lda_choose:
         "results/benchmarks/rules/lda_choose.tsv"
     conda:
         "../envs/gwr.yaml"
-    threads: config["lda"]["threads"]
     resources:
-        mem_mb=lambda wildcards, threads: 1500 + 300 * threads,
-        runtime=30,
+        mem_mb=2000,
+        runtime=20,
     params:
         code=code("lda_choose.py"),
         settings=lda_choose_settings,
     script:
         "../../scripts/lda_choose.py"
+
+
+rule lda_shares:
+    input:
+        model=rules.lda_choose.output.model,
+        chosen=rules.lda_choose.output.chosen_json,
+        corpus=rules.lda_prepare.output.corpus,
+        documents=rules.lda_prepare.output.documents,
+        reports=rules.split_reports.output.reports,
+        text=rules.split_reports.output.text,
+    output:
+        doc_topics="results/lda/chosen/doc_topics.csv",
+        report_topics="results/lda/chosen/report_topics.csv",
+        report_topic_shares="results/lda/chosen/report_topic_shares.csv",
+        examples="results/lda/chosen/examples.csv",
+        checks="results/lda/chosen/checks.csv",
+    log:
+        "results/logs/lda_shares.log",
+    benchmark:
+        "results/benchmarks/rules/lda_shares.tsv"
+    conda:
+        "../envs/gwr.yaml"
+    threads: config["lda"]["threads"]
+    resources:
+        mem_mb=lambda wildcards, threads: 1500 + 300 * threads,
+        runtime=30,
+    params:
+        code=code("lda_shares.py"),
+        settings=lda_shares_settings,
+    script:
+        "../../scripts/lda_shares.py"

@@ -3,6 +3,41 @@
 # figure's PNG and SVG copy are inputs, embedded in the smaller readable form and linked.
 
 
+# The interactive topic view (results/lda/topic_view.html), self-contained and offline: the
+# topics on a map of their distances, a λ slider that re-ranks a topic's words, and, for the
+# topic clicked, its examples and its share by report.
+rule topic_view:
+    input:
+        model=rules.lda_choose.output.model,
+        corpus=rules.lda_prepare.output.corpus,
+        chosen=rules.lda_choose.output.chosen_json,
+        topics=rules.lda_choose.output.topics,
+        examples=rules.lda_shares.output.examples,
+        shares=rules.lda_shares.output.report_topic_shares,
+        reports=rules.split_reports.output.reports,
+        templates=[
+            "workflow/report/topic_view/topic_view.html.j2",
+            "workflow/report/topic_view/topic_view.js",
+            "workflow/report/topic_view/topic_view.css",
+        ],
+    output:
+        html="results/lda/topic_view.html",
+    log:
+        "results/logs/topic_view.log",
+    benchmark:
+        "results/benchmarks/rules/topic_view.tsv"
+    conda:
+        "../envs/gwr.yaml"
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    params:
+        code=code("topic_view.py"),
+        settings=topic_view_settings,
+    script:
+        "../../scripts/topic_view.py"
+
+
 rule report_page:
     input:
         reports=rules.split_reports.output.reports,
@@ -17,7 +52,11 @@ rule report_page:
         selection=rules.lda_choose.output.selection,
         chosen=rules.lda_choose.output.chosen_json,
         topics=rules.lda_choose.output.topics,
-        report_topics=rules.lda_choose.output.report_topics,
+        report_topics=rules.lda_shares.output.report_topics,
+        report_topic_shares=rules.lda_shares.output.report_topic_shares,
+        examples=rules.lda_shares.output.examples,
+        checks=rules.lda_shares.output.checks,
+        topic_view=rules.topic_view.output.html,
         pairs=rules.similarity.output.pairs,
         agreement=rules.similarity.output.agreement,
         nearest=rules.similarity.output.nearest,
@@ -35,6 +74,8 @@ rule report_page:
         fig_topics_svg=rules.fig_topics.output.svg,
         fig_region_topics=rules.fig_region_topics.output.png,
         fig_region_topics_svg=rules.fig_region_topics.output.svg,
+        fig_topic_intervals=rules.fig_topic_intervals.output.png,
+        fig_topic_intervals_svg=rules.fig_topic_intervals.output.svg,
         fig_parts_topics=rules.fig_parts_topics.output.png,
         fig_parts_topics_svg=rules.fig_parts_topics.output.svg,
         fig_similarity_tfidf_cosine=rules.fig_similarity.output.png_tfidf_cosine,

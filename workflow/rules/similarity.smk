@@ -4,7 +4,7 @@
 rule similarity:
     input:
         tfidf=rules.tfidf.output.matrix,
-        report_topics=rules.lda_choose.output.report_topics,
+        report_topics=rules.lda_shares.output.report_topics,
         reports=rules.split_reports.output.reports,
         text=rules.split_reports.output.text,
         shards=token_shards,
