@@ -19,8 +19,11 @@ Checks, per corpus, on each report's top 15 key terms (keyness, whole body):
   place and is listed, to be reviewed;
 - fragments among them (gwr.segment's definition, when it has one);
 - words used by nearly every report (in at least 90% of them, from results/terms/frequency.csv);
-- the same region in another year as its nearest neighbour by TF-IDF cosine (mixed: 北京市 2024
-  and 2025; national: the report of the nearest available year, before or after).
+- the same region in another year as its nearest neighbour by TF-IDF cosine and by topic shares
+  (Jensen–Shannon distance) (mixed: 北京市 2024 and 2025; national: the report of the nearest
+  available year, before or after);
+- each report's halves (its odd and its even paragraphs) finding each other by topic shares
+  (results/lda/chosen/checks.csv).
 
 Writes results/benchmarks/validity.csv and prints it.
 """
@@ -47,7 +50,7 @@ NEARLY_EVERY = 0.9
 COLUMNS = ["corpus", "check", "value", "of", "share", "examples"]
 
 
-def run(workdir: Path, inputs: list[str], manifest: str = "") -> None:
+def run(workdir: Path, inputs: list[str], manifest: str = "", target: str = "all") -> None:
     import subprocess
 
     import yaml
@@ -57,7 +60,7 @@ def run(workdir: Path, inputs: list[str], manifest: str = "") -> None:
     config["inputs"], config["manifest"] = inputs, manifest
     path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all"],
+        [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", target],
         cwd=workdir,
         check=True,
     )
@@ -137,29 +140,37 @@ def checks(results: Path, corpus: str) -> list[dict]:
         len(terms),
         universal,
     )
-    nearest = {
-        row["report_id"]: row["nearest_report_id"]
-        for row in read_csv(results / "similarity" / "nearest.csv")
-        if row["measure"] == "tfidf_cosine"
-    }
     by_id = {row["report_id"]: row for row in reports}
     years: dict[str, list[tuple[int, str]]] = {}
     for row in reports:
         key = (row["parent"], row["region"])
         years.setdefault(key, []).append((int(row["year"]), row["report_id"]))
-    hits, tried, misses = 0, 0, []
-    for found in years.values():
-        if len(found) < 2:
-            continue
-        found.sort()
-        for number, (_, report_id) in enumerate(found):
-            neighbours = [found[j][1] for j in (number - 1, number + 1) if 0 <= j < len(found)]
-            tried += 1
-            if nearest.get(report_id) in neighbours:
-                hits += 1
-            else:
-                misses.append(f"{by_id[report_id]['label']}→{by_id[nearest[report_id]]['label']}")
-    add("the same region's adjacent year is the nearest neighbour (TF-IDF)", hits, tried, misses)
+    for measure, name in (("tfidf_cosine", "TF-IDF"), ("topic_jsd", "topic shares, JSD")):
+        nearest = {
+            row["report_id"]: row["nearest_report_id"]
+            for row in read_csv(results / "similarity" / "nearest.csv")
+            if row["measure"] == measure
+        }
+        hits, tried, misses = 0, 0, []
+        for found in years.values():
+            if len(found) < 2:
+                continue
+            found.sort()
+            for number, (_, report_id) in enumerate(found):
+                neighbours = [found[j][1] for j in (number - 1, number + 1) if 0 <= j < len(found)]
+                tried += 1
+                if nearest.get(report_id) in neighbours:
+                    hits += 1
+                else:
+                    other = by_id[nearest[report_id]]["label"]
+                    misses.append(f"{by_id[report_id]['label']}→{other}")
+        check = f"the same region's adjacent year is the nearest neighbour ({name})"
+        add(check, hits, tried, misses)
+    # Do the topic shares tell reports apart? Each report's two halves (odd and even paragraphs)
+    # should find each other (lda_shares' check).
+    for check in read_csv(results / "lda" / "chosen" / "checks.csv"):
+        misses = check["misses"].split("、") if check["misses"] else []
+        add(check["check"], int(check["value"] or 0), int(check["of"]), misses)
     return rows
 
 
