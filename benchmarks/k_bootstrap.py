@@ -55,7 +55,9 @@ def prepare(workdir: Path, inputs: list[str]) -> Path:
         config = yaml.safe_load(path.read_text("utf-8"))
         config["inputs"] = inputs
         path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", str(corpus_dir)]
+    # (The target first: --quiet would take it for one of its own values.)
+    target = "results/lda/corpus"
+    command = [sys.executable, "-m", "snakemake", target, "--cores", "2", "--quiet"]
     subprocess.run(command, cwd=workdir, check=True)
     return corpus_dir
 

@@ -46,7 +46,7 @@ def prepared(workdir: Path, corpus: str) -> Path:
     if not (results / "lda" / "corpus").is_dir():
         copy_project(workdir)
         inputs, manifest = CORPORA[corpus]()
-        run(workdir, inputs, manifest, target=str(results / "lda" / "documents.csv"))
+        run(workdir, inputs, manifest, target="results/lda/documents.csv")
     return results
 
 

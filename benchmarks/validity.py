@@ -60,7 +60,7 @@ def run(workdir: Path, inputs: list[str], manifest: str = "", target: str = "all
     config["inputs"], config["manifest"] = inputs, manifest
     path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", target],
+        [sys.executable, "-m", "snakemake", target, "--cores", "2", "--quiet"],
         cwd=workdir,
         check=True,
     )
