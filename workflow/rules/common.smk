@@ -234,6 +234,10 @@ def topic_view_settings(wildcards):
     )
 
 
+def trends_settings(wildcards):
+    return settings("trends")
+
+
 def keyness_settings(wildcards):
     return settings("keyness")
 
@@ -300,5 +304,10 @@ def final_outputs():
         rules.similarity.output.agreement,
         rules.common_paragraphs.output.common,
         rules.fig_watch.output.png,
+        rules.trends.output.term_changes,
+        rules.trends.output.first_seen,
+        rules.trends.output.topic_shares,
+        rules.trends.output.watch,
+        rules.fig_trends.output.changes_png,
         rules.report_page.output.html,
     ]
