@@ -16,11 +16,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from project_copy import copy_project  # noqa: E402,F401  (the tests' fresh copies)
 
-# The figure rules of workflow/rules/figures.smk (a figure setting reruns these).
+# The figure rules of workflow/rules/*.smk (a figure setting reruns these).
 FIGURE_RULES = frozenset(
-    re.findall(
-        r"^rule (fig_\w+):", (ROOT / "workflow" / "rules" / "figures.smk").read_text("utf-8"), re.M
-    )
+    name
+    for path in sorted((ROOT / "workflow" / "rules").glob("*.smk"))
+    for name in re.findall(r"^rule (fig_\w+):", path.read_text("utf-8"), re.M)
 )
 
 # The shipped parameters (config/config.yaml).
