@@ -8,14 +8,12 @@ lda_shares then applies the chosen model to every document.
 """
 
 import json
-import math
 import shutil
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 from gwr.io import InputError, atomic_directory, atomic_path, setup_logging, write_csv, write_json
-from gwr.lda import DECIMALS, load_model, load_prepared
+from gwr.lda import DECIMALS, load_model, load_prepared, shared_terms, term_shares
 
 SELECTION_METRICS = ["c_npmi", "c_v", "u_mass", "perplexity", "topic_diversity"]
 TOPIC_COLUMNS = [
@@ -130,15 +128,6 @@ def copy_file(source: Path, target: str) -> None:
 # --- the topics' words and labels ----------------------------------------------------------------
 
 
-def term_shares(corpus, size: int) -> np.ndarray:
-    """Each term's share of all kept tokens of the corpus (streamed)."""
-    counts = np.zeros(size)
-    for bow in corpus:
-        for term_id, count in bow:
-            counts[term_id] += count
-    return counts / counts.sum()
-
-
 def relevance_ranking(topic_word: np.ndarray, term_share: np.ndarray, lam: float) -> np.ndarray:
     """LDAvis relevance: λ log p(w|t) + (1-λ) log(p(w|t) / p(w)) (Sievert & Shirley 2014).
 
@@ -149,18 +138,6 @@ def relevance_ranking(topic_word: np.ndarray, term_share: np.ndarray, lam: float
         log_share = np.log(term_share)
         relevance = lam * log_phi + (1 - lam) * (log_phi - log_share)
     return np.where(term_share > 0, relevance, -np.inf)
-
-
-def shared_terms(topic_word: np.ndarray, topn: int, share: float) -> set[int]:
-    """Terms among the `topn` most probable of at least `share` of the topics (and of two at
-    least): words of the whole corpus (服务, 企业, 创新), not of a topic."""
-    k = topic_word.shape[0]
-    top = np.argsort(-topic_word, axis=1, kind="stable")[:, :topn]
-    counts: dict[int, int] = defaultdict(int)
-    for w in top.ravel():
-        counts[int(w)] += 1
-    floor = max(2, math.ceil(share * k))
-    return {w for w, n in counts.items() if n >= floor}
 
 
 def label_words(ranked: list[str], shared: set[str], n: int) -> list[str]:

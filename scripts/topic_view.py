@@ -29,7 +29,14 @@ from pathlib import Path
 
 import numpy as np
 from gwr.io import InputError, read_csv, setup_logging, write_text
-from gwr.lda import DECIMALS, corpus_stream, load_dictionary, load_model
+from gwr.lda import (
+    DECIMALS,
+    corpus_stream,
+    load_dictionary,
+    load_model,
+    shared_terms,
+    term_shares,
+)
 
 TEMPLATE = "topic_view.html.j2"
 SCRIPT = "topic_view.js"
@@ -42,31 +49,6 @@ MAP_DIMENSIONS = 2
 
 
 # --- the topics' words ---------------------------------------------------------------------------
-
-
-def term_shares(corpus, size: int) -> np.ndarray:
-    """Each term's share p(w) of all kept tokens of the corpus (streamed): as lda_choose's
-    `term_shares`, which ranked the words of topics.csv."""
-    counts = np.zeros(size)
-    for bow in corpus:
-        for term_id, count in bow:
-            counts[term_id] += count
-    total = counts.sum()
-    if total <= 0:
-        raise InputError("results/lda/corpus/corpus.mm holds no tokens: rerun lda_prepare.")
-    return counts / total
-
-
-def shared_term_ids(topic_word: np.ndarray, topn: int, share: float) -> set[int]:
-    """Terms among the `topn` most probable of at least `share` of the topics (two at least):
-    the rule of lda_choose's `shared_terms`, to check topics.csv's `shared` flags against."""
-    k = topic_word.shape[0]
-    top = np.argsort(-topic_word, axis=1, kind="stable")[:, :topn]
-    counts: dict[int, int] = defaultdict(int)
-    for w in top.ravel():
-        counts[int(w)] += 1
-    floor = max(2, math.ceil(share * k))
-    return {w for w, n in counts.items() if n >= floor}
 
 
 def relevance(log_phi: float, log_share: float | None, lam: float) -> float:
@@ -253,7 +235,7 @@ def view_data(
     shared = check_topics_csv(topic_rows, topic_word, dictionary)
     expected = {
         dictionary[w]
-        for w in shared_term_ids(topic_word, settings["top_terms"], settings["shared_topics"])
+        for w in shared_terms(topic_word, settings["top_terms"], settings["shared_topics"])
     }
     if shared != expected:
         raise InputError(

@@ -20,9 +20,13 @@ pickled corpus), and from each task's arguments.
 """
 
 import json
+import math
+from collections import defaultdict
 from pathlib import Path
 
-from gwr.io import read_jsonl
+import numpy as np
+
+from gwr.io import InputError, read_jsonl
 
 DICTIONARY = "dictionary.txt"
 CORPUS = "corpus.mm"
@@ -65,6 +69,31 @@ def load_prepared(corpus_dir, corpus: str = CORPUS):
 def read_samples(corpus_dir) -> dict:
     """samples.json: documents, training_documents, evaluation_documents, seed."""
     return json.loads((Path(corpus_dir) / SAMPLES).read_text("utf-8"))
+
+
+def term_shares(corpus, size: int) -> np.ndarray:
+    """Each term's share p(w) of all kept tokens of a streamed corpus (lda_choose ranks the
+    topics' words by it, topic_view re-ranks them)."""
+    counts = np.zeros(size)
+    for bow in corpus:
+        for term_id, count in bow:
+            counts[term_id] += count
+    total = counts.sum()
+    if total <= 0:
+        raise InputError("results/lda/corpus/corpus.mm holds no tokens: rerun lda_prepare.")
+    return counts / total
+
+
+def shared_terms(topic_word: np.ndarray, topn: int, share: float) -> set[int]:
+    """Terms among the `topn` most probable of at least `share` of the topics (and of two at
+    least): words of the whole corpus (服务, 企业, 创新), not of a topic (lda.shared_topics)."""
+    k = topic_word.shape[0]
+    top = np.argsort(-topic_word, axis=1, kind="stable")[:, :topn]
+    counts: dict[int, int] = defaultdict(int)
+    for w in top.ravel():
+        counts[int(w)] += 1
+    floor = max(2, math.ceil(share * k))
+    return {w for w, n in counts.items() if n >= floor}
 
 
 def load_model(model_dir):
