@@ -319,6 +319,17 @@ def _gaps(by_region) -> dict[str, str]:
     return gaps
 
 
+def _report_of(reports: Mapping[str, Mapping], report_id: str, table: str) -> Mapping:
+    """The reports.csv row of a report that `table` names; a clear error if there is none."""
+    report = reports.get(report_id)
+    if report is None:
+        raise InputError(
+            f"{table}: report {report_id} is not in reports.csv "
+            "(an output of an older run? run snakemake again)"
+        )
+    return report
+
+
 def topic_rows(by_region, shares: Iterable[Mapping]) -> list[dict]:
     """results/lda/chosen/report_topic_shares.csv joined with reports.csv, by region, year and
     topic (values copied as they are)."""
@@ -326,12 +337,7 @@ def topic_rows(by_region, shares: Iterable[Mapping]) -> list[dict]:
     reports = {r["report_id"]: r for rows in by_region.values() for r in rows}
     rows = []
     for share in shares:
-        report = reports.get(share["report_id"])
-        if report is None:
-            raise InputError(
-                f"report_topic_shares.csv: report {share['report_id']} is not in reports.csv "
-                "(an output of an older run? run snakemake again)"
-            )
+        report = _report_of(reports, share["report_id"], "report_topic_shares.csv")
         rows.append(
             {
                 "report_id": share["report_id"],
@@ -358,12 +364,7 @@ def watch_trend_rows(by_region, watch: Iterable[Mapping]) -> list[dict]:
     reports = {r["report_id"]: r for rows in by_region.values() for r in rows}
     rows = []
     for position, row in enumerate(watch):
-        report = reports.get(row["report_id"])
-        if report is None:
-            raise InputError(
-                f"terms/watch.csv: report {row['report_id']} is not in reports.csv "
-                "(an output of an older run? run snakemake again)"
-            )
+        report = _report_of(reports, row["report_id"], "terms/watch.csv")
         rows.append(
             (
                 order[row["report_id"]],
