@@ -10,13 +10,13 @@ the model from its folder when the corpus has many chunks.
 
 import json
 import math
-import zlib
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 from gwr.io import read_csv, read_jsonl, setup_logging, write_csv
 from gwr.lda import DECIMALS, corpus_stream, load_model, single_threaded, worker_pool
+from gwr.shares import bootstrap_interval, report_seed, weighted_shares
 
 # Columns of doc_topics.csv before the topics (copied from documents.csv).
 DOCUMENT_COLUMNS = ["doc", "report_id", "label", "part", "unit", "index", "section", "kept_tokens"]
@@ -112,32 +112,6 @@ def report_weights(theta: np.ndarray, documents: list[dict]) -> dict[str, tuple]
         rows[document["report_id"]].append(number)
     weights = np.array([int(d["kept_tokens"]) for d in documents], dtype=float)
     return {rid: (theta[rows[rid]], weights[rows[rid]]) for rid in sorted(rows)}
-
-
-def weighted_shares(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """A report's topic shares: its documents' vectors weighted by their kept tokens."""
-    total = weights @ vectors
-    return total / total.sum()
-
-
-def bootstrap_interval(
-    vectors: np.ndarray, weights: np.ndarray, replicates: int, level: float, seed
-) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile interval of a report's topic shares over `replicates` resamples of its
-    documents (with replacement, as many as it has), at `level` (0.95)."""
-    n = len(weights)
-    rng = np.random.default_rng(seed)
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=replicates)  # replicates x n
-    weighted = counts * weights
-    shares = (weighted @ vectors) / weighted.sum(axis=1, keepdims=True)
-    tail = (1 - level) / 2 * 100
-    return np.percentile(shares, tail, axis=0), np.percentile(shares, 100 - tail, axis=0)
-
-
-def report_seed(seed: int, report_id: str) -> list[int]:
-    """The bootstrap's seed for one report: lda.bootstrap_seed and the report's id, so that a
-    report's intervals do not move when other reports join the corpus."""
-    return [seed, zlib.crc32(report_id.encode("utf-8"))]
 
 
 def share_tables(theta, documents, labels, topic_labels, settings: dict):

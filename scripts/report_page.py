@@ -29,6 +29,12 @@ from pathlib import Path
 import yaml
 from gwr.io import read_csv, setup_logging, write_text
 from gwr.names import PART_NAMES
+from gwr.page_policy import (
+    attention_section,
+    finding_attention,
+    finding_targets,
+    targets_section,
+)
 
 # The templates (page.html.j2 and what it includes), found from this file when a test imports
 # it; the rule passes them as inputs (so that an edit reruns the page) and main() reads them there.
@@ -43,6 +49,8 @@ SECTIONS = [
     ("corpus", "分析了什么", "What was analysed"),
     ("keywords", "各地强调什么", "What each region stresses"),
     ("topics", "主题", "Topics"),
+    ("attention", "政策注意力", "Policy attention"),
+    ("targets", "预期目标", "Stated targets"),
     ("similarity", "哪些地区相似，为什么", "Which regions speak alike, and why"),
     ("tables", "数据表", "Tables"),
     ("parameters", "本次运行的参数", "Parameters of this run"),
@@ -64,6 +72,10 @@ SUBSECTIONS = {
         ("topics-terms", "主题词", "topic terms"),
         ("topics-examples", "代表段落", "examples"),
         ("topics-shares", "各地区主题占比", "topic shares"),
+    ],
+    "attention": [
+        ("attention-shares", "各报告的注意力", "by report"),
+        ("attention-check", "与章节标题的核对", "check against the headings"),
     ],
     "similarity": [
         ("similarity-pairs", "地区配对", "pairs"),
@@ -118,6 +130,21 @@ FIGURES = [
         "fig_parts_topics",
         "topics-shares",
         "所比较各部分（tfidf.parts，默认回顾与安排）的主题占比及其变化。Topic shares by part.",
+    ),
+    (
+        "fig_attention",
+        "attention-shares",
+        "各报告在各政策领域的注意力（字数占比）。Policy attention by report and domain.",
+    ),
+    (
+        "fig_attention_years",
+        "attention-shares",
+        "各政策领域注意力的逐年变化（有两个以上年份的地区）。Policy attention over the years.",
+    ),
+    (
+        "fig_targets",
+        "targets",
+        "经济增长预期目标：区间为条，限定词（左右、以上）标在旁边。Growth targets by report.",
     ),
     (
         "fig_similarity_tfidf_cosine",
@@ -195,6 +222,10 @@ TABLE_LINKS = [
     (PAIRS_CSV, "地区配对及原因 pairs and reasons"),
     (PAIR_PARAGRAPHS_CSV, "配对的相似段落 similar paragraphs of each pair"),
     (NEAREST_CSV, "各报告最相近的报告 nearest neighbours"),
+    ("attention/paragraphs.csv", "段落的政策领域 paragraph domains"),
+    ("attention/shares.csv", "政策注意力 attention shares"),
+    ("attention/heading_check.csv", "与章节标题的核对 heading check"),
+    ("targets/targets.csv", "预期目标与完成情况 stated targets and results"),
     (AGREEMENT_CSV, "相似度指标的一致性 agreement of the measures"),
 ]
 
@@ -892,6 +923,7 @@ def findings(data: Mapping, regions: dict[str, str]) -> dict:
         *caveat_fragile(data["chosen"]),
     ]
     terms = finding_terms(data.get("keyness", []), regions)
+    attention = finding_attention(data.get("attention", []), regions, statement)
     agreement = finding_agreement(
         data.get("agreement", []), data.get("nearest", []), regions, shown
     )
@@ -901,6 +933,9 @@ def findings(data: Mapping, regions: dict[str, str]) -> dict:
         "regions_total": len(data["reports"]),
         "pairs": finding_pairs(data["pairs"]) + agreement,
         "model": finding_model(data["chosen"]),
+        "attention": attention[:ROWS_VISIBLE],
+        "more_attention": attention[ROWS_VISIBLE:],
+        "targets": finding_targets(data.get("targets", []), regions, statement),
         "caveats": caveats,
     }
 
@@ -1065,6 +1100,10 @@ def page_data(data: Mapping, config: Mapping, settings: Mapping) -> dict:
             data.get("examples", []),
             data.get("checks", []),
         ),
+        "attention": attention_section(
+            data.get("attention", []), data.get("attention_checks", []), regions, table
+        ),
+        "targets": targets_section(data.get("targets", []), regions, table),
         "similarity": similarity_section(
             data["pairs"], settings["pairs_shown"], data.get("pairs_total")
         ),
@@ -1137,6 +1176,9 @@ def load_data(inputs: Mapping[str, str], pairs_shown: int, page_dir: str = "resu
         "report_topic_shares": read_csv(inputs["report_topic_shares"]),
         "examples": read_csv(inputs["examples"]),
         "checks": read_csv(inputs["checks"]),
+        "attention": read_csv(inputs["attention"]),
+        "attention_checks": read_csv(inputs["attention_checks"]),
+        "targets": read_csv(inputs["targets"]) if "targets" in inputs else [],
         "pairs": pairs,
         "pairs_total": pairs_total,
         "figures": {name: inputs[name] for name in FIGURE_NAMES if name in inputs},

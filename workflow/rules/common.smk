@@ -238,6 +238,11 @@ def trends_settings(wildcards):
     return settings("trends")
 
 
+def attention_settings(wildcards):
+    """The classification's parameters; the codebook is an input (an edit reruns the step)."""
+    return settings("attention", exclude=("codebook",))
+
+
 def keyness_settings(wildcards):
     return settings("keyness")
 
@@ -309,5 +314,9 @@ def final_outputs():
         rules.trends.output.topic_shares,
         rules.trends.output.watch,
         rules.fig_trends.output.changes_png,
+        rules.attention.output.paragraphs,
+        rules.attention.output.shares,
+        rules.attention.output.checks,
+        rules.fig_attention.output.png,
         rules.report_page.output.html,
     ]

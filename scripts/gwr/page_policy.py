@@ -1,0 +1,201 @@
+"""The report page's sections on policy attention and stated targets, and their findings.
+
+Plain data for the templates (workflow/report/page/); every string is escaped by the page's
+template engine. Tables follow gwr.report_page's `table` shape (passed in as `table`).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+
+ATTENTION_CSV = "attention/shares.csv"
+ATTENTION_PARAGRAPHS_CSV = "attention/paragraphs.csv"
+ATTENTION_CHECKS_CSV = "attention/checks.csv"
+TARGETS_CSV = "targets/targets.csv"
+NONE = "none"
+TOP_DOMAINS = 3  # domains named per report in the table
+# Indicators the page shows as columns of the targets table, in order: (code, Chinese, English).
+TARGET_COLUMNS = [
+    ("gdp_growth", "GDP 增长", "GDP growth"),
+    ("unemployment_rate", "城镇调查失业率", "surveyed unemployment"),
+    ("cpi", "居民消费价格", "CPI"),
+    ("new_urban_jobs", "城镇新增就业", "new urban jobs"),
+]
+OLDER_GROWTH = ("gnp_growth", "gross_output_growth")  # shown under GDP growth where no GDP
+
+
+def _percent(value: str | float) -> str:
+    return f"{float(value) * 100:.0f}%"
+
+
+def _interval(row: Mapping) -> str:
+    return f"{_percent(row['share'])} [{_percent(row['ci_low'])}–{_percent(row['ci_high'])}]"
+
+
+def shares_by_report(shares: Sequence[Mapping]) -> dict[str, list[Mapping]]:
+    by_report: dict[str, list[Mapping]] = defaultdict(list)
+    for row in shares:
+        by_report[row["report_id"]].append(row)
+    return dict(by_report)
+
+
+def mean_shares(by_report: Mapping[str, list[Mapping]]) -> dict[str, float]:
+    """Each domain's mean share over the reports (every report counts once)."""
+    totals: dict[str, float] = defaultdict(float)
+    for rows in by_report.values():
+        for row in rows:
+            totals[row["domain"]] += float(row["share"])
+    return {domain: total / len(by_report) for domain, total in totals.items()}
+
+
+def most_above(rows: Sequence[Mapping], means: Mapping[str, float]) -> Mapping | None:
+    """The domain a report gives most more attention than the reports' mean ('none' aside);
+    None when it gives none more than the mean (or is the only report)."""
+    candidates = [
+        row
+        for row in rows
+        if row["domain"] != NONE and float(row["share"]) > means.get(row["domain"], 0.0)
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda r: (float(r["share"]) - means[r["domain"]], r["domain"]))
+
+
+def attention_section(shares, checks, regions: Mapping[str, str], table: Callable) -> dict:
+    """The attention section: per report its leading domains with their intervals and the
+    domain it stresses most relative to the others, and the heading check of this run."""
+    by_report = shares_by_report(shares)
+    means = mean_shares(by_report) if by_report else {}
+    several = len(by_report) > 1
+    rows = []
+    for report_id, label in regions.items():
+        found = [r for r in by_report.get(report_id, []) if r["domain"] != NONE]
+        if not found:
+            continue
+        ranked = sorted(found, key=lambda r: (-float(r["share"]), r["domain"]))
+        above = most_above(by_report[report_id], means) if several else None
+        rows.append(
+            [
+                label,
+                "；".join(f"{r['domain_zh']} {_interval(r)}" for r in ranked[:TOP_DOMAINS]),
+                ""
+                if above is None
+                else f"{above['domain_zh']} {_percent(above['share'])}"
+                f"（平均 mean {_percent(means[above['domain']])}）",
+            ]
+        )
+    header = [
+        "报告 report",
+        f"注意力最多的 {TOP_DOMAINS} 个领域 leading domains [95% 区间 interval]",
+        "相对其他报告最突出 most above the others' mean",
+    ]
+    check = checks[0] if checks else {}
+    return {
+        "table": table("attention-table", header, rows, csv=ATTENTION_CSV, total=len(by_report)),
+        "check": check,
+        "paragraphs_csv": ATTENTION_PARAGRAPHS_CSV,
+        "checks_csv": ATTENTION_CHECKS_CSV,
+    }
+
+
+def finding_attention(shares, regions: Mapping[str, str], statement: Callable) -> list[dict]:
+    """Per report (those of `regions`): where its attention goes, and what it stresses more
+    than the others."""
+    by_report = shares_by_report(shares)
+    means = mean_shares(by_report) if by_report else {}
+    found = []
+    for report_id, label in regions.items():
+        rows = [r for r in by_report.get(report_id, []) if r["domain"] != NONE]
+        if not rows:
+            continue
+        top = max(rows, key=lambda r: (float(r["share"]), r["domain"]))
+        zh = f"{label}的注意力最多在{top['domain_zh']}（{_interval(top)}）"
+        en = f"{label} gives most attention to {top['domain']} ({_interval(top)})"
+        above = most_above(by_report[report_id], means) if len(by_report) > 1 else None
+        if above is not None and above["domain"] != top["domain"]:
+            zh += (
+                f"；比其他报告更多在{above['domain_zh']}（{_percent(above['share'])}，"
+                f"平均 {_percent(means[above['domain']])}）"
+            )
+            en += (
+                f"; more than the others to {above['domain']} ({_percent(above['share'])}, "
+                f"mean {_percent(means[above['domain']])})"
+            )
+        found.append(
+            statement(
+                zh, en, ("#attention", "政策注意力 attention"), (ATTENTION_CSV, ATTENTION_CSV)
+            )
+        )
+    return found
+
+
+def target_text(row: Mapping) -> str:
+    """A stated quantity as the report states it: `5%左右`, `5–5.5%`, `110万人以上`."""
+    low, high = row["low"], row["high"]
+    number = low if low == high else f"{low}–{high}"
+    return f"{number}{row['unit']}{row['qualifier']}"
+
+
+def targets_by_report(targets: Sequence[Mapping]) -> dict[str, dict[str, Mapping]]:
+    """{report id: {indicator: its first stated target}} (kind `target` only)."""
+    found: dict[str, dict[str, Mapping]] = defaultdict(dict)
+    for row in targets:
+        if row["kind"] == "target":
+            found[row["report_id"]].setdefault(row["indicator"], row)
+    return dict(found)
+
+
+def growth_target(stated: Mapping[str, Mapping]) -> Mapping | None:
+    if "gdp_growth" in stated:
+        return stated["gdp_growth"]
+    return next((stated[code] for code in OLDER_GROWTH if code in stated), None)
+
+
+def targets_section(targets, regions: Mapping[str, str], table: Callable) -> dict:
+    """The targets section: per report its headline targets of the year, and how many
+    quantities it states in all."""
+    stated = targets_by_report(targets)
+    counts: dict[str, int] = defaultdict(int)
+    for row in targets:
+        counts[row["report_id"]] += 1
+    rows = []
+    for report_id, label in regions.items():
+        mine = stated.get(report_id, {})
+        cells = []
+        for code, _, _ in TARGET_COLUMNS:
+            row = growth_target(mine) if code == "gdp_growth" else mine.get(code)
+            cells.append("" if row is None else target_text(row))
+        rows.append([label, *cells, counts.get(report_id, 0)])
+    header = [
+        "报告 report",
+        *(f"{zh} {en}" for _, zh, en in TARGET_COLUMNS),
+        "全部数量 quantities stated",
+    ]
+    return {
+        "table": table("targets-table", header, rows, csv=TARGETS_CSV, total=len(regions)),
+        "stated": sum(1 for report_id in regions if report_id in stated),
+        "reports": len(regions),
+    }
+
+
+def finding_targets(targets, regions: Mapping[str, str], statement: Callable) -> list[dict]:
+    """One statement: the GDP growth targets of the reports, from the lowest to the highest."""
+    stated = targets_by_report(targets)
+    growth = [
+        (float(row["low"]), label, target_text(row))
+        for report_id, label in regions.items()
+        if (row := growth_target(stated.get(report_id, {}))) is not None
+    ]
+    if not growth:
+        return [
+            statement(
+                "报告中没有找到经济增长的预期目标",
+                "No report states a growth target the extractor reads",
+                ("#targets", "预期目标 targets"),
+                (TARGETS_CSV, TARGETS_CSV),
+            )
+        ]
+    growth.sort()
+    listed = "、".join(f"{label} {text}" for _, label, text in growth)
+    zh = f"经济增长预期目标（{len(growth)}/{len(regions)} 份报告）：{listed}"
+    en = f"Growth targets ({len(growth)} of {len(regions)} reports), lowest first: {listed}"
+    return [statement(zh, en, ("#targets", "预期目标 targets"), (TARGETS_CSV, TARGETS_CSV))]
