@@ -24,6 +24,10 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 
 
+onsuccess:
+    print_summary()
+
+
 rule all:
     default_target: True
     input:

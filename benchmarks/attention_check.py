@@ -13,8 +13,8 @@ References (README, "Policy attention"):
   classifier gives the reader's domain or, where the reader saw the paragraph split between two,
   the second (`lenient`); `strict` counts the first only.
 
-Prints one row per corpus, method and reference: paragraphs, accuracy, macro-F1; writes them to
-results/benchmarks/attention_check.csv.
+Prints one row per corpus (and `both`, the hand labels pooled), method and reference:
+paragraphs, accuracy, macro-F1; writes them to results/benchmarks/attention_check.csv.
 """
 
 import csv
@@ -66,7 +66,9 @@ def corpus_paragraphs(results: Path, parts) -> dict[str, list[dict]]:
     return paragraphs
 
 
-def rows_for(corpus: str, paragraphs, labels, method: str, settings: Settings, codebook):
+def rows_for(
+    corpus: str, paragraphs, labels, method: str, settings: Settings, codebook, pooled: dict
+):
     matcher = SeedMatcher(codebook.domains)
     check, _ = heading_check(paragraphs, matcher, codebook.umbrellas, settings)
     keys = [(rid, p["index"]) for rid, rows in paragraphs.items() for p in rows]
@@ -80,10 +82,9 @@ def rows_for(corpus: str, paragraphs, labels, method: str, settings: Settings, c
         right = domain in {label["domain"], label["second"]}
         lenient.append((domain if right else label["domain"], domain))
         strict.append((label["domain"], domain))
-    out = [
-        [corpus, method, "headings", check["paragraphs"], check["accuracy"], check["macro_f1"]]
-    ]
+    out = [[corpus, method, "headings", check["paragraphs"], check["accuracy"], check["macro_f1"]]]
     for name, pairs in (("hand, lenient", lenient), ("hand, strict", strict)):
+        pooled.setdefault((method, name), []).extend(pairs)
         accuracy, macro = agreement(pairs)
         out.append([corpus, method, name, len(pairs), f"{accuracy:.3f}", f"{macro:.3f}"])
     return out
@@ -96,6 +97,7 @@ def main() -> None:
     labels = read_csv(LABELS)
     methods = {"classifier": shipped_settings(), "seeds": shipped_settings(method="seeds")}
     rows = []
+    pooled: dict[tuple[str, str], list] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for corpus, (inputs, manifest) in CORPORA.items():
             workdir = Path(scratch) / corpus
@@ -103,7 +105,12 @@ def main() -> None:
             run(workdir, inputs, manifest, target="results/corpus/reports.csv")
             paragraphs = corpus_paragraphs(workdir / "results", methods["classifier"].parts)
             for method, settings in methods.items():
-                rows.extend(rows_for(corpus, paragraphs, labels, method, settings, codebook))
+                rows.extend(
+                    rows_for(corpus, paragraphs, labels, method, settings, codebook, pooled)
+                )
+    for (method, name), pairs in pooled.items():
+        accuracy, macro = agreement(pairs)
+        rows.append(["both", method, name, len(pairs), f"{accuracy:.3f}", f"{macro:.3f}"])
     target = ROOT / "results" / "benchmarks" / "attention_check.csv"
     write_csv(target, COLUMNS, rows)
     writer = csv.writer(sys.stdout)

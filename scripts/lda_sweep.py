@@ -11,6 +11,7 @@ Each worker loads the prepared corpus itself, from its folder (see gwr.lda), whe
 """
 
 import math
+import time
 
 import numpy as np
 from gwr.io import InputError, atomic_directory, setup_logging, write_json
@@ -135,8 +136,12 @@ class SweepCorpus:
 
 
 def fit(corpus: SweepCorpus, k: int, seed: int, settings: dict) -> dict:
-    """One model, and the metrics that need only itself."""
-    return single_threaded(_fit, corpus, k, seed, settings)
+    """One model, and the metrics that need only itself (and the seconds it took: `seconds`,
+    for the progress log only)."""
+    started = time.monotonic()
+    result = single_threaded(_fit, corpus, k, seed, settings)
+    result["seconds"] = time.monotonic() - started
+    return result
 
 
 def _fit(corpus: SweepCorpus, k: int, seed: int, settings: dict) -> dict:
@@ -184,10 +189,11 @@ def _coherence_task(task: tuple[str, list]) -> list[float]:
     return coherence(_WORKER["corpus"], measure, topic_sets, _WORKER["settings"])
 
 
-def sweep(corpus_dir, ks, settings: dict, processes: int = 1) -> list[dict]:
+def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None) -> list[dict]:
     """Fit every K once per seed on the prepared corpus in `corpus_dir` and measure them, in
     `processes` worker processes if more than one (the same results); return one result per K
-    (see `summarise`), in the order of `ks`."""
+    (see `summarise`), in the order of `ks`. Each fit, as it ends, is logged to `log` (fit n of
+    N, its K, seed and seconds): a long sweep says how far it is."""
     documents = len(corpus_stream(corpus_dir, TRAIN))
     for k in ks:
         check_k(k, documents, settings)
@@ -198,14 +204,20 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1) -> list[dict]:
     order = [(k, seed) for k in ks for seed in settings["seeds"]]
     if processes <= 1 or len(tasks) <= 1:
         corpus = SweepCorpus(corpus_dir)
-        fits = {(k, seed): fit(corpus, k, seed, settings) for k, seed in tasks}
+        fits = {}
+        for k, seed in tasks:
+            fits[(k, seed)] = fit(corpus, k, seed, settings)
+            _progress(log, fits[(k, seed)], len(fits), len(tasks))
         topic_sets = [fits[key]["topics"] for key in order]
         scores = [coherence(corpus, m, topic_sets, settings) for m in COHERENCE_MEASURES]
     else:
         with worker_pool(
             min(processes, len(tasks)), start_worker, (str(corpus_dir), settings)
         ) as pool:
-            fits = {(f["k"], f["seed"]): f for f in pool.map(_fit_task, tasks, chunksize=1)}
+            fits = {}
+            for done in pool.imap_unordered(_fit_task, tasks, chunksize=1):
+                fits[(done["k"], done["seed"])] = done
+                _progress(log, done, len(fits), len(tasks))
             topic_sets = [fits[key]["topics"] for key in order]
             scores = pool.map(
                 _coherence_task, [(m, topic_sets) for m in COHERENCE_MEASURES], chunksize=1
@@ -214,6 +226,18 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1) -> list[dict]:
         for key, value in zip(order, values, strict=True):
             fits[key][measure] = value
     return [summarise(k, [fits[(k, seed)] for seed in settings["seeds"]]) for k in ks]
+
+
+def _progress(log, done: dict, count: int, total: int) -> None:
+    if log is not None:
+        log.info(
+            "fit %d of %d: K=%d seed=%d, %.1f s",
+            count,
+            total,
+            done["k"],
+            done["seed"],
+            done["seconds"],
+        )
 
 
 # --- summary and description ----------------------------------------------------------------------
@@ -326,14 +350,14 @@ def main(snakemake) -> None:
         snakemake.threads,
         samples["evaluation_documents"],
     )
-    results = sweep(corpus_dir, ks, settings, snakemake.threads)
+    results = sweep(corpus_dir, ks, settings, snakemake.threads, log)
     for result in results:
         for run in result["runs"]:
             log.info(
                 "K=%d seed=%d %s",
                 result["k"],
                 run["seed"],
-                {m: round(v, 4) for m, v in run["metrics"].items()},
+                {m: round(float(v), 4) for m, v in run["metrics"].items()},
             )
     write_results(
         results,

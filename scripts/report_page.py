@@ -168,6 +168,8 @@ FIGURES = [
     ),
 ]
 FIGURE_NAMES = [name for name, _, _ in FIGURES]
+# Figures over the years: left off the page when no region has two years.
+SERIES_FIGURES = ("fig_attention_years",)
 
 # The tables of a run (paths relative to results/, where the page is).
 REPORTS_CSV = "corpus/reports.csv"
@@ -1063,14 +1065,25 @@ def font_face(text: str) -> str:
     return f"@font-face{{font-family:ReportCJK;src:url(data:font/woff;base64,{data})}}"
 
 
+def has_series(reports) -> bool:
+    """Whether some region has reports of two or more years."""
+    years: dict[tuple[str, str], set[str]] = {}
+    for row in reports:
+        years.setdefault((row["parent"], row["region"]), set()).add(row["year"])
+    return any(len(found) > 1 for found in years.values())
+
+
 def page_data(data: Mapping, config: Mapping, settings: Mapping) -> dict:
     """Everything the page shows, as plain data for the templates."""
     shown = settings["regions_shown"]
     regions = shown_reports(data["reports"], shown)
     with_terms = len({row["report_id"] for row in data["top_terms"]})
-    figures = figures_by_place(
-        data.get("figures", {}), data.get("svgs", {}), data.get("page_dir", "results")
-    )
+    shown_figures = dict(data.get("figures", {}))
+    if not has_series(data["reports"]):
+        # A figure over the years would only say that there are no years to draw.
+        for name in SERIES_FIGURES:
+            shown_figures.pop(name, None)
+    figures = figures_by_place(shown_figures, data.get("svgs", {}), data.get("page_dir", "results"))
     return {
         "title": TITLE,
         "sections": [
@@ -1187,6 +1200,24 @@ def load_data(inputs: Mapping[str, str], pairs_shown: int, page_dir: str = "resu
     }
 
 
+def summary_text(data: Mapping, settings: Mapping, html: str) -> str:
+    """What the console says at the end of a run (results/summary.txt, printed by the workflow's
+    onsuccess): where the page is, how many reports were read, and the findings' caveats."""
+    reports = data["reports"]
+    files = len({row["source_file"] for row in reports})
+    found = findings(data, shown_reports(reports, settings["regions_shown"]))
+    lines = [
+        f"报告页 Report page: {html}",
+        f"读取 Read: {len(reports)} 份报告 reports from {files} 个输入文件 input file(s)",
+    ]
+    if found["caveats"]:
+        lines.append("注意 Warnings that matter:")
+        lines.extend(f"  - {c['zh']} {c['en']}" for c in found["caveats"])
+    else:
+        lines.append("注意 Warnings: none (see the page's caveats)")
+    return "\n".join(lines) + "\n"
+
+
 def main(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "report_page")
     settings = dict(snakemake.params.settings)
@@ -1195,6 +1226,7 @@ def main(snakemake) -> None:
     templates = Path(snakemake.input.templates[0]).parent
     page = render(data, snakemake.params.config, settings, templates)
     write_text(snakemake.output.html, page)
+    write_text(snakemake.output.summary, summary_text(data, settings, snakemake.output.html))
     log.info("report page: %d figures, %d bytes", len(data["figures"]), len(page.encode()))
 
 

@@ -320,3 +320,11 @@ def final_outputs():
         rules.fig_attention.output.png,
         rules.report_page.output.html,
     ]
+
+
+def print_summary():
+    """The last lines of a run that built the page: where it is, how many reports were read, and
+    the warnings that matter (results/summary.txt, written by report_page)."""
+    summary = Path("results/summary.txt")
+    if summary.is_file():
+        print("\n" + summary.read_text(encoding="utf-8"), file=sys.stderr)

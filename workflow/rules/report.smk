@@ -99,6 +99,7 @@ rule report_page:
         ],
     output:
         html="results/report.html",
+        summary="results/summary.txt",
     log:
         "results/logs/report_page.log",
     benchmark:
