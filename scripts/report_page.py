@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import yaml
+from gwr.fonts import font_face
 from gwr.io import read_csv, setup_logging, write_text
 from gwr.names import PART_NAMES
 from gwr.page_policy import (
@@ -1041,28 +1042,6 @@ def figures_by_place(
 
 
 # --- the page ---------------------------------------------------------------------------------
-
-
-def font_face(text: str) -> str:
-    """@font-face with Noto Sans SC cut down to the page's own characters (WOFF, base64), so that
-    the page shows Chinese on a machine without Chinese fonts, at a fraction of the font's size.
-    Written without quotes, which the templates' escaping would change inside <style>."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-    from gwr.plotting import cjk_font_path
-
-    options = subset.Options()
-    options.flavor = "woff"
-    options.recalc_timestamp = False
-    font = TTFont(str(cjk_font_path()), recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text))))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.flavor = "woff"
-    font.save(buffer, reorderTables=False)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f"@font-face{{font-family:ReportCJK;src:url(data:font/woff;base64,{data})}}"
 
 
 def has_series(reports) -> bool:

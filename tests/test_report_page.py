@@ -392,8 +392,19 @@ def test_seed_page_is_light_self_contained_and_its_links_resolve(seed_run):
 def test_snakemake_report_is_written(seed_run):
     from conftest import run_snakemake
 
-    run_snakemake(seed_run, "--report", "results/snakemake-report.html")
-    assert (seed_run / "results" / "snakemake-report.html").stat().st_size > 10000
+    results = seed_run / "results"
+    css = results / "report_style.css"
+    run_snakemake(
+        seed_run, "--report", "results/snakemake-report.html", "--report-stylesheet", str(css)
+    )
+    report = (results / "snakemake-report.html").read_text("utf-8")
+    assert len(report) > 10000
+    # The shipped font, cut down to the captions' and the corpus's characters, is in it …
+    stylesheet = css.read_text("utf-8")
+    assert stylesheet.startswith("@font-face{font-family:ReportCJK;src:url(data:font/woff;base64,")
+    assert stylesheet in report
+    # … and so is the report page, under its own category.
+    assert "0. Report page" in report and "report.html" in report
 
 
 def test_templates_are_inputs_of_the_rule():

@@ -319,6 +319,7 @@ def final_outputs():
         rules.attention.output.checks,
         rules.fig_attention.output.png,
         rules.report_page.output.html,
+        rules.report_style.output.css,
     ]
 
 

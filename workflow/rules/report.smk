@@ -21,7 +21,11 @@ rule topic_view:
             "workflow/report/topic_view/topic_view.css",
         ],
     output:
-        html="results/lda/topic_view.html",
+        html=report(
+            "results/lda/topic_view.html",
+            caption="../report/topic_view.rst",
+            category="4. Topics",
+        ),
     log:
         "results/logs/topic_view.log",
     benchmark:
@@ -98,7 +102,11 @@ rule report_page:
             "workflow/report/page/page.css",
         ],
     output:
-        html="results/report.html",
+        html=report(
+            "results/report.html",
+            caption="../report/report_page.rst",
+            category="0. Report page",
+        ),
         summary="results/summary.txt",
     log:
         "results/logs/report_page.log",
@@ -115,3 +123,27 @@ rule report_page:
         settings=report_settings,
     script:
         "../../scripts/report_page.py"
+
+
+# The stylesheet of Snakemake's own report (`snakemake --report results/snakemake-report.html
+# --report-stylesheet results/report_style.css`): the shipped font, cut down to the characters
+# of the captions and of the corpus, so that Chinese shows on any machine.
+rule report_style:
+    input:
+        captions=sorted(str(path) for path in Path("workflow/report").glob("*.rst")),
+        text=rules.split_reports.output.text,
+    output:
+        css="results/report_style.css",
+    log:
+        "results/logs/report_style.log",
+    benchmark:
+        "results/benchmarks/rules/report_style.tsv"
+    conda:
+        "../envs/gwr.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        code=code("report_style.py"),
+    script:
+        "../../scripts/report_style.py"
