@@ -148,6 +148,11 @@ FIGURES = [
         "经济增长预期目标：区间为条，限定词（左右、以上）标在旁边。Growth targets by report.",
     ),
     (
+        "fig_targets_years",
+        "targets",
+        "增长目标与完成情况的逐年对照（有两个以上年份的地区）。Target and achieved by year.",
+    ),
+    (
         "fig_similarity_tfidf_cosine",
         "similarity-figures",
         "地区间 TF-IDF 余弦相似度（越高越相似）。TF-IDF cosine similarity.",
@@ -170,7 +175,7 @@ FIGURES = [
 ]
 FIGURE_NAMES = [name for name, _, _ in FIGURES]
 # Figures over the years: left off the page when no region has two years.
-SERIES_FIGURES = ("fig_attention_years",)
+SERIES_FIGURES = ("fig_attention_years", "fig_targets_years")
 
 # The tables of a run (paths relative to results/, where the page is).
 REPORTS_CSV = "corpus/reports.csv"

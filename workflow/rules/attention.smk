@@ -73,3 +73,65 @@ rule fig_attention:
         max_regions=lookup(dpath="figures/max_regions", within=config),
     script:
         "../../scripts/fig_attention.py"
+
+
+rule targets:
+    input:
+        reports=rules.split_reports.output.reports,
+        text=rules.split_reports.output.text,
+        indicators=lookup(dpath="targets/indicators", within=config),
+    output:
+        targets=report(
+            "results/targets/targets.csv",
+            caption="../report/targets.rst",
+            category="7. Attention and targets",
+        ),
+    log:
+        "results/logs/targets.log",
+    benchmark:
+        "results/benchmarks/rules/targets.tsv"
+    conda:
+        "../envs/gwr.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        code=code("targets.py"),
+        settings=targets_settings,
+    script:
+        "../../scripts/targets.py"
+
+
+rule fig_targets:
+    input:
+        targets=rules.targets.output.targets,
+        reports=rules.split_reports.output.reports,
+    output:
+        png=report(
+            "results/figures/targets.png",
+            caption="../report/targets_fig.rst",
+            category="7. Attention and targets",
+        ),
+        svg="results/figures/targets.svg",
+        years_png=report(
+            "results/figures/targets_years.png",
+            caption="../report/targets_fig_years.rst",
+            category="7. Attention and targets",
+        ),
+        years_svg="results/figures/targets_years.svg",
+    log:
+        "results/logs/figures/targets.log",
+    benchmark:
+        "results/benchmarks/rules/fig_targets.tsv"
+    conda:
+        "../envs/gwr.yaml"
+    resources:
+        mem_mb=800,
+        runtime=10,
+    params:
+        code=code("fig_targets.py"),
+        dpi=lookup(dpath="figures/dpi", within=config),
+        regions=lookup(dpath="figures/regions", within=config),
+        max_regions=lookup(dpath="figures/max_regions", within=config),
+    script:
+        "../../scripts/fig_targets.py"

@@ -243,6 +243,11 @@ def attention_settings(wildcards):
     return settings("attention", exclude=("codebook",))
 
 
+def targets_settings(wildcards):
+    """The extraction's parameters; the indicators' file is an input (an edit reruns the step)."""
+    return settings("targets", exclude=("indicators",))
+
+
 def keyness_settings(wildcards):
     return settings("keyness")
 
@@ -318,6 +323,8 @@ def final_outputs():
         rules.attention.output.shares,
         rules.attention.output.checks,
         rules.fig_attention.output.png,
+        rules.targets.output.targets,
+        rules.fig_targets.output.png,
         rules.report_page.output.html,
         rules.report_style.output.css,
     ]
