@@ -34,7 +34,9 @@ from gwr.page_policy import (
     attention_section,
     finding_attention,
     finding_targets,
+    finding_trends,
     targets_section,
+    trends_section,
 )
 
 # The templates (page.html.j2 and what it includes), found from this file when a test imports
@@ -50,6 +52,7 @@ SECTIONS = [
     ("corpus", "分析了什么", "What was analysed"),
     ("keywords", "各地强调什么", "What each region stresses"),
     ("topics", "主题", "Topics"),
+    ("trends", "逐年变化", "Change over the years"),
     ("attention", "政策注意力", "Policy attention"),
     ("targets", "预期目标", "Stated targets"),
     ("similarity", "哪些地区相似，为什么", "Which regions speak alike, and why"),
@@ -133,6 +136,22 @@ FIGURES = [
         "所比较各部分（tfidf.parts，默认回顾与安排）的主题占比及其变化。Topic shares by part.",
     ),
     (
+        "fig_trends_changes",
+        "trends",
+        "各地区最近两份报告之间变化最大的词（对数比，按 G² 排序）。"
+        "Largest changes between the two latest reports.",
+    ),
+    (
+        "fig_trends_topics",
+        "trends",
+        "主题份额的逐年变化及其 95% 区间。Topic shares over the years.",
+    ),
+    (
+        "fig_trends_watch",
+        "trends",
+        "关注词的逐年使用频率（每万字）。Watched terms over the years.",
+    ),
+    (
         "fig_attention",
         "attention-shares",
         "各报告在各政策领域的注意力（字数占比）。Policy attention by report and domain.",
@@ -175,7 +194,13 @@ FIGURES = [
 ]
 FIGURE_NAMES = [name for name, _, _ in FIGURES]
 # Figures over the years: left off the page when no region has two years.
-SERIES_FIGURES = ("fig_attention_years", "fig_targets_years")
+SERIES_FIGURES = (
+    "fig_attention_years",
+    "fig_targets_years",
+    "fig_trends_changes",
+    "fig_trends_topics",
+    "fig_trends_watch",
+)
 
 # The tables of a run (paths relative to results/, where the page is).
 REPORTS_CSV = "corpus/reports.csv"
@@ -944,6 +969,7 @@ def findings(data: Mapping, regions: dict[str, str]) -> dict:
         "attention": attention[:ROWS_VISIBLE],
         "more_attention": attention[ROWS_VISIBLE:],
         "targets": finding_targets(data.get("targets", []), regions, statement),
+        "trends": finding_trends(data.get("term_changes", []), reports, statement),
         "caveats": caveats,
     }
 
@@ -1101,6 +1127,7 @@ def page_data(data: Mapping, config: Mapping, settings: Mapping) -> dict:
             data.get("attention", []), data.get("attention_checks", []), regions, table
         ),
         "targets": targets_section(data.get("targets", []), regions, table),
+        "trends": trends_section(data.get("term_changes", []), data["reports"], table),
         "similarity": similarity_section(
             data["pairs"], settings["pairs_shown"], data.get("pairs_total")
         ),
@@ -1175,7 +1202,8 @@ def load_data(inputs: Mapping[str, str], pairs_shown: int, page_dir: str = "resu
         "checks": read_csv(inputs["checks"]),
         "attention": read_csv(inputs["attention"]),
         "attention_checks": read_csv(inputs["attention_checks"]),
-        "targets": read_csv(inputs["targets"]) if "targets" in inputs else [],
+        "targets": read_csv(inputs["targets"]),
+        "term_changes": read_csv(inputs["term_changes"]),
         "pairs": pairs,
         "pairs_total": pairs_total,
         "figures": {name: inputs[name] for name in FIGURE_NAMES if name in inputs},

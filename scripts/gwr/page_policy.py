@@ -199,3 +199,100 @@ def finding_targets(targets, regions: Mapping[str, str], statement: Callable) ->
     zh = f"经济增长预期目标（{len(growth)}/{len(regions)} 份报告）：{listed}"
     en = f"Growth targets ({len(growth)} of {len(regions)} reports), lowest first: {listed}"
     return [statement(zh, en, ("#targets", "预期目标 targets"), (TARGETS_CSV, TARGETS_CSV))]
+
+
+# --- change over the years (results/trends/) ---------------------------------------------------
+
+CHANGES_CSV = "trends/term_changes.csv"
+FIRST_SEEN_CSV = "trends/first_seen.csv"
+CHANGE_TERMS = 6  # terms named per direction and region
+RISES = ("new", "rising")
+FALLS = ("falling", "gone")
+
+
+def latest_changes(changes: Sequence[Mapping]) -> dict[tuple[str, str], dict]:
+    """Per region (parent, region): its latest pair of consecutive reports and that pair's
+    largest rises (new, rising) and falls (falling, gone), by G²."""
+    latest: dict[tuple[str, str], int] = {}
+    for row in changes:
+        key = (row["parent"], row["region"])
+        latest[key] = max(latest.get(key, 0), int(row["year_to"]))
+    found: dict[tuple[str, str], dict] = {}
+    for row in sorted(changes, key=lambda r: (-float(r["g2"]), r["term"])):
+        key = (row["parent"], row["region"])
+        if int(row["year_to"]) != latest[key]:
+            continue
+        entry = found.setdefault(
+            key,
+            {"year_from": row["year_from"], "year_to": row["year_to"], "up": [], "down": []},
+        )
+        side = "up" if row["change"] in RISES else "down"
+        if len(entry[side]) < CHANGE_TERMS:
+            entry[side].append(row)
+    return found
+
+
+def change_text(row: Mapping) -> str:
+    """`新质生产力 2→15`, or `十四五 新 new 0→12`."""
+    mark = {"new": "（新 new）", "gone": "（消失 gone）"}.get(row["change"], "")
+    return f"{row['term']} {row['count_from']}→{row['count_to']}{mark}"
+
+
+def region_names(reports: Sequence[Mapping]) -> dict[tuple[str, str], str]:
+    """{(parent, region): the region's name as the page shows it} (its reports' label without
+    the year, which differs by report)."""
+    names: dict[tuple[str, str], str] = {}
+    for row in reports:
+        label = row["label"]
+        year = row["year"]
+        if year and label.endswith(year):
+            label = label[: -len(year)]
+        names.setdefault((row["parent"], row["region"]), label)
+    return names
+
+
+def trends_section(changes, reports, table: Callable) -> dict:
+    """The change section: per region with two or more years, what rose and fell most between
+    its two latest reports."""
+    names = region_names(reports)
+    rows = []
+    for key, entry in latest_changes(changes).items():
+        rows.append(
+            [
+                names.get(key, key[1]),
+                f"{entry['year_from']}→{entry['year_to']}",
+                "、".join(change_text(r) for r in entry["up"]),
+                "、".join(change_text(r) for r in entry["down"]),
+            ]
+        )
+    header = [
+        "地区 region",
+        "年份 years",
+        "上升最多 largest rises（次数 counts）",
+        "下降最多 largest falls（次数 counts）",
+    ]
+    return {
+        "table": table("trends-table", header, rows, csv=CHANGES_CSV, total=len(rows)),
+        "regions": len(rows),
+    }
+
+
+def finding_trends(changes, reports, statement: Callable) -> list[dict]:
+    """Per region with two or more years: what its latest report says more and less than the
+    one before."""
+    names = region_names(reports)
+    found = []
+    for key, entry in latest_changes(changes).items():
+        name = names.get(key, key[1])
+        up = "、".join(r["term"] for r in entry["up"]) or "无 none"
+        down = "、".join(r["term"] for r in entry["down"]) or "无 none"
+        pair = f"{entry['year_from']}→{entry['year_to']}"
+        found.append(
+            statement(
+                f"{name} {pair}：用得更多的词 {up}；更少的 {down}",
+                f"{name} {pair}: used more {up}; less {down} (G², p < trends.p_max)",
+                ("#trends", "逐年变化 change over the years"),
+                (CHANGES_CSV, CHANGES_CSV),
+            )
+        )
+    return found
