@@ -65,10 +65,10 @@ SHARE_COLUMNS = [
     "region",
     "year",
     "domain",
-    "domain_zh",
     "share",
     "ci_low",
     "ci_high",
+    "domain_zh",
     "characters",
     "paragraphs",
 ]
