@@ -4,18 +4,26 @@
 - `attention`: a heatmap of reports × policy domains, each cell the report's share of attention
   (of its classified characters) in percent; `none` (no domain) is the last column. For more
   than `figures.max_regions` reports, one image of every report, rows in table order, unnamed.
-- `attention_years`: each domain's share over the years, a panel per domain, a line per region
-  with reports of two or more years (gwr.series_plot); with none, the image says so.
+- `attention_years`: how each region's attention is divided over the years: a panel per region
+  with reports of two or more years, a stacked bar per report (a missing year is a gap); with
+  none, the image says so.
 """
 
 import numpy as np
 from gwr.attention import NONE, read_codebook
 from gwr.io import read_csv, setup_logging
 from gwr.plotting import (
+    MIN_FONT,
+    NOTE_INCHES,
+    SUPTITLE_FONT,
+    SUPTITLE_INCHES,
     TITLE_FONT,
     cell_inches,
+    colormap,
+    grid_shape,
     heatmap,
     heatmap_figure,
+    new_figure,
     percent,
     percent_formatter,
     raster,
@@ -26,10 +34,17 @@ from gwr.plotting import (
     titled,
     topic_ticks,
 )
-from gwr.series_plot import NO_SERIES, choose_regions, empty_figure, series_figure, series_of
+from gwr.series_plot import NO_SERIES, choose_regions, empty_figure
 from gwr.trends import display_names
 
 CMAP = "YlOrRd"
+DOMAIN_COLORS = "tab20"  # one colour per domain in the bars over the years
+# --- Layout (inches; not user settings) ---
+YEARS_PANEL_WIDTH = 9.0
+YEARS_PANEL_HEIGHT = 3.4
+YEARS_COLUMNS = 2
+LEGEND_INCHES = 2.4
+BAR_WIDTH = 0.8
 ANNOTATE_MAX_ROWS = 20  # shares written in the cells up to this many reports
 
 
@@ -72,21 +87,53 @@ def attention_figure(rows, codes, names, max_regions: int):
 
 
 def years_figure(rows, codes, names, named, max_regions, log):
-    title = "政策注意力的逐年变化 Policy attention over the years（95% 区间 interval）"
+    """A panel per region with reports of two or more years: a stacked bar per report, each
+    domain's share of its attention; missing years are gaps."""
+    title = "政策注意力的逐年变化 Policy attention over the years（字数占比 share of characters）"
     regions, note = choose_regions(
         rows, named, max_regions, "attention_years", "attention/shares.csv", log
     )
     if not regions:
         return empty_figure(NO_SERIES, title)
-    keep = set(regions)
-    panels = series_of(
-        [row for row in rows if (row["parent"], row["region"]) in keep],
-        ("share", "ci_low", "ci_high"),
-        lambda row: names[row["domain"]],
-    )
-    panels = {names[code]: panels[names[code]] for code in codes if names[code] in panels}
-    ylabel = "注意力占比 share"
-    return series_figure(panels, regions, display_names(regions), title, note, ylabel, True)
+    shares: dict[tuple, dict[int, dict[str, float]]] = {}
+    for row in rows:
+        key = (row["parent"], row["region"])
+        if key in regions:
+            year = shares.setdefault(key, {}).setdefault(int(row["year"]), {})
+            year[row["domain"]] = float(row["share"])
+    grid_rows, columns = grid_shape(len(regions), YEARS_COLUMNS)
+    width = columns * YEARS_PANEL_WIDTH + LEGEND_INCHES
+    fig = new_figure(width, grid_rows * YEARS_PANEL_HEIGHT + SUPTITLE_INCHES + NOTE_INCHES)
+    axes = np.atleast_1d(fig.subplots(grid_rows, columns, squeeze=False)).ravel()
+    colors = colormap(DOMAIN_COLORS).colors
+    region_names = display_names(regions)
+    for ax, key in zip(axes, regions, strict=False):
+        years = sorted(shares[key])
+        bottom = np.zeros(len(years))
+        for number, code in enumerate(codes):
+            values = np.array([shares[key][year].get(code, 0.0) for year in years])
+            ax.bar(
+                years,
+                values,
+                bottom=bottom,
+                width=BAR_WIDTH,
+                color=colors[number % len(colors)],
+                label=names[code] if ax is axes[0] else None,
+                linewidth=0,
+            )
+            bottom += values
+        ax.set_title(region_names[key], fontsize=TITLE_FONT - 1)
+        ax.set_xlabel("年份 year（空白 = 缺报告 gap = no report）", fontsize=MIN_FONT + 1)
+        ax.set_ylabel("注意力占比 share", fontsize=MIN_FONT + 1)
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(percent_formatter())
+        ax.tick_params(labelsize=MIN_FONT + 1)
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in axes[len(regions) :]:
+        ax.set_axis_off()
+    fig.legend(loc="outside right upper", fontsize=MIN_FONT + 1, title="领域 domain")
+    fig.suptitle(titled(title, note), fontsize=SUPTITLE_FONT)
+    return fig
 
 
 def main(snakemake) -> None:

@@ -318,6 +318,7 @@ PAIRS = ("对", "pairs")
 PALETTE_MEAN_ERROR = 1.0
 PALETTE_PIXEL_OFF = 32
 PALETTE_OFF_SHARE = 0.01
+WEBP_METHOD = 6  # libwebp's slowest, smallest lossless encoding
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -1031,15 +1032,31 @@ def compress_png(path: str | Path) -> bytes:
     return _png_bytes(image)
 
 
+def lossless_webp(png_bytes: bytes) -> bytes:
+    """The same pixels as lossless WebP (every browser of the last years shows it; about a
+    fifth smaller than the PNG for these figures)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    with Image.open(io.BytesIO(png_bytes)) as image:
+        image.save(buffer, "WEBP", lossless=True, method=WEBP_METHOD)
+    return buffer.getvalue()
+
+
 def embed_figure(png: str | Path, svg: str | Path | None = None) -> dict:
-    """How a figure is embedded: the smaller of its palette PNG and its SVG copy (when that
-    draws its text as paths and needs nothing else), as a data: URI; with the PNG's size."""
+    """How a figure is embedded: the smallest of its palette PNG, the same pixels as lossless
+    WebP, and its SVG copy (when that draws its text as paths and needs nothing else), as a
+    data: URI; with the PNG's size."""
     from PIL import Image
 
     with Image.open(png) as image:
         width, height = image.size
-    src = "data:image/png;base64," + base64.b64encode(compress_png(png)).decode("ascii")
+    pixels = compress_png(png)
+    src = "data:image/png;base64," + base64.b64encode(pixels).decode("ascii")
     kind = "png"
+    webp = lossless_webp(pixels)
+    if len(webp) < len(pixels):
+        src, kind = "data:image/webp;base64," + base64.b64encode(webp).decode("ascii"), "webp"
     if svg is not None and Path(svg).is_file():
         text = Path(svg).read_text("utf-8")
         if _svg_is_self_contained(text):
