@@ -71,6 +71,7 @@ def share_rows(report: dict, rows: list[dict], codes: list[str], codebook, setti
                 "year": report["year"],
                 "domain": code,
                 "domain_zh": codebook.name_zh(code),
+                "domain_en": codebook.name_en(code),
                 "share": f"{shares[number]:.{DECIMALS}f}",
                 "ci_low": f"{low[number]:.{DECIMALS}f}",
                 "ci_high": f"{high[number]:.{DECIMALS}f}",

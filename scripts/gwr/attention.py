@@ -69,6 +69,7 @@ SHARE_COLUMNS = [
     "ci_low",
     "ci_high",
     "domain_zh",
+    "domain_en",
     "characters",
     "paragraphs",
 ]
@@ -97,6 +98,10 @@ class Codebook:
     def name_zh(self, code: str) -> str:
         names = {d.code: d.name_zh for d in self.domains}
         return names.get(code, "未归类" if code == NONE else code)
+
+    def name_en(self, code: str) -> str:
+        names = {d.code: d.name_en for d in self.domains}
+        return names.get(code, "no domain" if code == NONE else code)
 
 
 def read_codebook(path: str | Path) -> Codebook:

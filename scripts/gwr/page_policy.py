@@ -109,7 +109,7 @@ def finding_attention(shares, regions: Mapping[str, str], statement: Callable) -
             continue
         top = max(rows, key=lambda r: (float(r["share"]), r["domain"]))
         zh = f"{label}的注意力最多在{top['domain_zh']}（{_interval(top)}）"
-        en = f"{label} gives most attention to {top['domain']} ({_interval(top)})"
+        en = f"{label} gives most attention to {top['domain_en']} ({_interval(top)})"
         above = most_above(by_report[report_id], means) if len(by_report) > 1 else None
         if above is not None and above["domain"] != top["domain"]:
             zh += (
@@ -117,7 +117,7 @@ def finding_attention(shares, regions: Mapping[str, str], statement: Callable) -
                 f"平均 {_percent(means[above['domain']])}）"
             )
             en += (
-                f"; more than the others to {above['domain']} ({_percent(above['share'])}, "
+                f"; more than the others to {above['domain_en']} ({_percent(above['share'])}, "
                 f"mean {_percent(means[above['domain']])})"
             )
         found.append(
