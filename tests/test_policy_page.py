@@ -45,16 +45,28 @@ def test_the_latest_pair_of_each_region_gives_its_largest_rises_and_falls():
         change("全国", 2021, 2022, "疫情", "falling", 40, 30, 9),
         change("全国", 2021, 2022, "稳岗", "rising", 10, 2, 9),
     ]
-    latest = latest_changes(changes)
+    reports = [
+        {"parent": "", "region": "全国", "label": f"全国{y}", "year": str(y)}
+        for y in (2020, 2021, 2022)
+    ]
+    latest = latest_changes(changes, reports)
     entry = latest[("", "全国")]
     assert (entry["year_from"], entry["year_to"]) == ("2021", "2022")
     assert [r["term"] for r in entry["up"]] == ["退税", "稳岗"]  # by G², 2020→2021 left out
     assert [r["term"] for r in entry["down"]] == ["疫情"]
-    reports = [{"parent": "", "region": "全国", "label": "全国2022", "year": "2022"}]
     section = trends_section(changes, reports, table)
     (row,) = section["table"]["rows"]
     assert row[0] == "全国" and row[1] == "2021→2022"
     assert "退税 0→12（新 new）" in row[2] and "疫情 30→9" in row[3]
+    # A region of two years without a significant change says so; one of one year is not shown.
+    reports += [
+        {"parent": "", "region": "北京市", "label": f"北京市{y}", "year": str(y)}
+        for y in (2024, 2025)
+    ] + [{"parent": "北京市", "region": "东城区", "label": "东城区", "year": "2024"}]
+    rows = {r[0]: r for r in trends_section(changes, reports, table)["table"]["rows"]}
+    assert set(rows) == {"全国", "北京市"}
+    none = "无显著变化 no significant change"
+    assert rows["北京市"][1:] == ["2024→2025", none, none]
 
 
 def test_a_target_reads_as_the_report_states_it():

@@ -207,25 +207,36 @@ CHANGES_CSV = "trends/term_changes.csv"
 FIRST_SEEN_CSV = "trends/first_seen.csv"
 CHANGE_TERMS = 6  # terms named per direction and region
 RISES = ("new", "rising")
+NO_CHANGE = "无显著变化 no significant change"
 FALLS = ("falling", "gone")
 
 
-def latest_changes(changes: Sequence[Mapping]) -> dict[tuple[str, str], dict]:
-    """Per region (parent, region): its latest pair of consecutive reports and that pair's
-    largest rises (new, rising) and falls (falling, gone), by G²."""
-    latest: dict[tuple[str, str], int] = {}
-    for row in changes:
-        key = (row["parent"], row["region"])
-        latest[key] = max(latest.get(key, 0), int(row["year_to"]))
-    found: dict[tuple[str, str], dict] = {}
+def latest_pairs(reports: Sequence[Mapping]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Per region (parent, region) with reports of two or more years: the years of its two
+    latest reports, in corpus order."""
+    years: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for row in reports:
+        if row["year"]:
+            years[(row["parent"], row["region"])].add(int(row["year"]))
+    return {
+        key: tuple(str(y) for y in sorted(found)[-2:])
+        for key, found in years.items()
+        if len(found) > 1
+    }
+
+
+def latest_changes(changes: Sequence[Mapping], reports: Sequence[Mapping]) -> dict:
+    """Per region with two or more years: its latest pair of consecutive reports and that
+    pair's largest rises (new, rising) and falls (falling, gone), by G² (none: no term changed
+    significantly)."""
+    found = {
+        key: {"year_from": pair[0], "year_to": pair[1], "up": [], "down": []}
+        for key, pair in latest_pairs(reports).items()
+    }
     for row in sorted(changes, key=lambda r: (-float(r["g2"]), r["term"])):
-        key = (row["parent"], row["region"])
-        if int(row["year_to"]) != latest[key]:
+        entry = found.get((row["parent"], row["region"]))
+        if entry is None or row["year_to"] != entry["year_to"]:
             continue
-        entry = found.setdefault(
-            key,
-            {"year_from": row["year_from"], "year_to": row["year_to"], "up": [], "down": []},
-        )
         side = "up" if row["change"] in RISES else "down"
         if len(entry[side]) < CHANGE_TERMS:
             entry[side].append(row)
@@ -256,13 +267,13 @@ def trends_section(changes, reports, table: Callable) -> dict:
     its two latest reports."""
     names = region_names(reports)
     rows = []
-    for key, entry in latest_changes(changes).items():
+    for key, entry in latest_changes(changes, reports).items():
         rows.append(
             [
                 names.get(key, key[1]),
                 f"{entry['year_from']}→{entry['year_to']}",
-                "、".join(change_text(r) for r in entry["up"]),
-                "、".join(change_text(r) for r in entry["down"]),
+                "、".join(change_text(r) for r in entry["up"]) or NO_CHANGE,
+                "、".join(change_text(r) for r in entry["down"]) or NO_CHANGE,
             ]
         )
     header = [
@@ -282,15 +293,24 @@ def finding_trends(changes, reports, statement: Callable) -> list[dict]:
     one before."""
     names = region_names(reports)
     found = []
-    for key, entry in latest_changes(changes).items():
+    for key, entry in latest_changes(changes, reports).items():
         name = names.get(key, key[1])
-        up = "、".join(r["term"] for r in entry["up"]) or "无 none"
-        down = "、".join(r["term"] for r in entry["down"]) or "无 none"
         pair = f"{entry['year_from']}→{entry['year_to']}"
+        if entry["up"] or entry["down"]:
+            up = "、".join(r["term"] for r in entry["up"]) or "无 none"
+            down = "、".join(r["term"] for r in entry["down"]) or "无 none"
+            zh = f"{name} {pair}：用得更多的词 {up}；更少的 {down}"
+            en = f"{name} {pair}: used more {up}; less {down} (G², p < trends.p_max)"
+        else:
+            zh = f"{name} {pair}：没有用词显著变化的词（p < trends.p_max）"
+            en = (
+                f"{name} {pair}: no term's use changed significantly (G², p < trends.p_max); "
+                "two reports of a few thousand tokens each detect only large changes"
+            )
         found.append(
             statement(
-                f"{name} {pair}：用得更多的词 {up}；更少的 {down}",
-                f"{name} {pair}: used more {up}; less {down} (G², p < trends.p_max)",
+                zh,
+                en,
                 ("#trends", "逐年变化 change over the years"),
                 (CHANGES_CSV, CHANGES_CSV),
             )
