@@ -4,7 +4,10 @@
   a line per region, with the 95% intervals as bands when few regions are drawn;
 - `trends_watch`: the watched terms per 10,000 characters over the years, a panel per term;
 - `trends_changes`: the largest rises and falls (by G²) between each region's two latest
-  reports, a panel per region, bars of the log ratio.
+  reports, a panel per region, bars of the log ratio;
+- `trends_distance`: how alike each report is to its region's report before — the TF-IDF cosine
+  and the topic JSD of results/similarity/ — over the years, a line per region (a rise of the
+  distance is a year that broke with the one before).
 
 Only regions with reports of two or more years are drawn. A gap in a series (1988 → 1992) is a
 dotted line, adjacent years a solid one. More regions than `figures.max_regions`: the regions of
@@ -13,6 +16,7 @@ many. With no region of two years, each figure says so in the image.
 """
 
 import numpy as np
+from gwr.figure_data import load_matrix
 from gwr.io import read_csv, setup_logging
 from gwr.plotting import (
     MIN_FONT,
@@ -45,6 +49,10 @@ CHANGES_MIN_WIDTH = 10.0  # room for the title of the figure of changes, even wi
 RISE_COLOR = "#2166ac"
 FALL_COLOR = "#b2182b"
 BAR_HEIGHT = 0.7
+DISTANCE_PANELS = (
+    "TF-IDF 余弦相似度 cosine similarity（越高越像 higher = more alike）",
+    "主题分布 JS 距离 topic JSD（越低越像 lower = more alike）",
+)
 
 
 def topics_figure(rows, named, max_regions, log):
@@ -164,6 +172,52 @@ def changes_figure(change_rows, series_rows, top_n, named, max_regions, log):
     return fig
 
 
+def distance_series(topic_rows, matrices) -> dict[str, dict]:
+    """{panel: {region key: (years, values, nan, nan)}}: each report's similarity (TF-IDF
+    cosine) or distance (topic JSD) to its region's report before, at the later year.
+    `matrices`: {panel: (labels, values)} of similarity/ (labels as reports.csv's)."""
+    reports: dict[str, dict] = {}
+    for row in topic_rows:
+        reports.setdefault(row["report_id"], row)
+    by_region: dict[tuple[str, str], list[dict]] = {}
+    for row in sorted(reports.values(), key=lambda r: int(r["year"])):
+        by_region.setdefault((row["parent"], row["region"]), []).append(row)
+    panels: dict[str, dict] = {}
+    for panel, (labels, values) in matrices.items():
+        position = {label: number for number, label in enumerate(labels)}
+        panels[panel] = {}
+        for key, rows in by_region.items():
+            if len(rows) < 2:
+                continue
+            years = np.array([int(r["year"]) for r in rows[1:]])
+            found = np.array(
+                [
+                    values[position[before["label"]], position[after["label"]]]
+                    for before, after in zip(rows, rows[1:], strict=False)
+                ]
+            )
+            empty = np.full(len(years), np.nan)
+            panels[panel][key] = (years, found, empty, empty)
+    return panels
+
+
+def distance_figure(topic_rows, matrices, named, max_regions, log):
+    title = "与本地区上一份报告的相似度 How alike each report is to its region's report before"
+    regions, note = choose_regions(
+        topic_rows, named, max_regions, "trends_distance", "similarity/*.csv", log
+    )
+    if not regions:
+        return empty_figure(NO_SERIES, title)
+    panels = distance_series(topic_rows, matrices)
+    keep = set(regions)
+    panels = {
+        name: {k: v for k, v in series.items() if k in keep} for name, series in panels.items()
+    }
+    names = display_names(regions)
+    ylabel = "相似度 similarity / 距离 distance"
+    return series_figure(panels, regions, names, title, note, ylabel, percent=False)
+
+
 def main(snakemake) -> None:
     log = setup_logging(snakemake.log[0], snakemake.rule)
     params = snakemake.params
@@ -176,6 +230,19 @@ def main(snakemake) -> None:
         (topics_figure(topic_rows, named, max_regions, log), "topics"),
         (watch_figure(read_csv(snakemake.input.watch), named, max_regions, log), "watch"),
         (changes_figure(changes, topic_rows, params.top_terms, named, max_regions, log), "changes"),
+        (
+            distance_figure(
+                topic_rows,
+                {
+                    DISTANCE_PANELS[0]: load_matrix(snakemake.input.tfidf_cosine),
+                    DISTANCE_PANELS[1]: load_matrix(snakemake.input.topic_jsd),
+                },
+                named,
+                max_regions,
+                log,
+            ),
+            "distance",
+        ),
     )
     for fig, name in figures:
         png, svg = output[f"{name}_png"], output[f"{name}_svg"]

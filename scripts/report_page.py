@@ -152,6 +152,12 @@ FIGURES = [
         "关注词的逐年使用频率（每万字）。Watched terms over the years.",
     ),
     (
+        "fig_trends_distance",
+        "trends",
+        "各报告与本地区上一份报告的相似度（TF-IDF 余弦）与距离（主题 JSD）。"
+        "Distance to the year before.",
+    ),
+    (
         "fig_attention",
         "attention-shares",
         "各报告在各政策领域的注意力（字数占比）。Policy attention by report and domain.",
@@ -200,6 +206,7 @@ SERIES_FIGURES = (
     "fig_trends_changes",
     "fig_trends_topics",
     "fig_trends_watch",
+    "fig_trends_distance",
 )
 
 # The tables of a run (paths relative to results/, where the page is).
@@ -1144,7 +1151,9 @@ def page_data(data: Mapping, config: Mapping, settings: Mapping) -> dict:
             data.get("attention", []), data.get("attention_checks", []), regions, table
         ),
         "targets": targets_section(data.get("targets", []), regions, table),
-        "trends": trends_section(data.get("term_changes", []), data["reports"], table),
+        "trends": trends_section(
+            data.get("term_changes", []), data["reports"], table, data.get("quotes", [])
+        ),
         "similarity": similarity_section(
             data["pairs"], settings["pairs_shown"], data.get("pairs_total")
         ),
@@ -1221,6 +1230,7 @@ def load_data(inputs: Mapping[str, str], pairs_shown: int, page_dir: str = "resu
         "attention_checks": read_csv(inputs["attention_checks"]),
         "targets": read_csv(inputs["targets"]),
         "term_changes": read_csv(inputs["term_changes"]),
+        "quotes": read_csv(inputs["quotes"]),
         "pairs": pairs,
         "pairs_total": pairs_total,
         "figures": {name: inputs[name] for name in FIGURE_NAMES if name in inputs},

@@ -2,6 +2,8 @@
 
 - `term_changes.csv`: the terms whose frequency changes significantly between a region's
   consecutive reports (`new`, `rising`, `falling`, `gone`; G² and log ratio as in keyness);
+- `quotes.csv`: for each pair, its largest rises and falls with the first sentence that holds the
+  term (later report for a rise, earlier for a fall);
 - `first_seen.csv`: each term's first year in a region's series, with its count then;
 - `topic_shares.csv`: each report's topic shares (lda/chosen) with its region and year;
 - `watch.csv`: the watched terms (terms/watch.csv) by region and year.
@@ -14,11 +16,13 @@ from gwr.io import read_csv, read_jsonl, setup_logging, write_csv
 from gwr.trends import (
     CHANGE_COLUMNS,
     FIRST_SEEN_COLUMNS,
+    QUOTE_COLUMNS,
     TOPIC_COLUMNS,
     WATCH_COLUMNS,
     body_characters,
     change_rows,
     first_seen_rows,
+    quote_rows,
     series,
     token_counts,
     topic_rows,
@@ -52,6 +56,23 @@ def main(snakemake) -> None:
         )
     )
     write_csv(snakemake.output.term_changes, CHANGE_COLUMNS, changes)
+    quoted = {
+        report_id: read_jsonl(f"{snakemake.input.text}/{report_id}.jsonl")
+        for report_id in sorted(
+            {c["report_id_from"] for c in changes} | {c["report_id_to"] for c in changes}
+        )
+    }
+    labels = {report["report_id"]: report["label"] for rows in trended.values() for report in rows}
+    quotes = list(
+        quote_rows(
+            changes,
+            quoted,
+            labels,
+            per_direction=settings["quotes"],
+            max_chars=settings["quote_chars"],
+        )
+    )
+    write_csv(snakemake.output.quotes, QUOTE_COLUMNS, quotes)
     first = list(
         first_seen_rows(
             trended, tokens, watched, characters, min_count=settings["first_seen_min_count"]

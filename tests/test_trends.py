@@ -4,6 +4,7 @@ terms each year introduced, shares and watched terms over the years — on the n
 bundled seed (three regions of 2024: no trend at all); and the statistics on small counts.
 """
 
+import csv
 import math
 from collections import Counter
 
@@ -14,16 +15,18 @@ from gwr.io import read_csv
 from gwr.trends import (
     CHANGE_COLUMNS,
     FIRST_SEEN_COLUMNS,
+    QUOTE_COLUMNS,
     TOPIC_COLUMNS,
     WATCH_COLUMNS,
     first_seen_rows,
     pair_changes,
+    sentence_with,
     series,
 )
 
 NATIONAL = ROOT.parent / "shared" / "corpora" / "national-1954-2022"
-TABLES = ("term_changes", "first_seen", "topic_shares", "watch")
-FIGURES = ("trends_topics", "trends_watch", "trends_changes")
+TABLES = ("term_changes", "quotes", "first_seen", "topic_shares", "watch")
+FIGURES = ("trends_topics", "trends_watch", "trends_changes", "trends_distance")
 TARGETS = [f"results/trends/{name}.csv" for name in TABLES] + [
     f"results/figures/{name}.{ext}" for name in FIGURES for ext in ("png", "svg")
 ]
@@ -227,6 +230,37 @@ def test_terms_of_the_cultural_revolution_fall_away_in_the_reform_era(national_r
     assert (1979, 1980, "gone") in changes_of(rows, "阶级斗争")
     gone = [r for r in rows if r["term"] == "阶级斗争" and r["change"] == "gone"][0]
     assert (gone["count_from"], gone["count_to"]) == ("12", "0")
+
+
+def test_a_quote_is_the_sentence_that_holds_the_term_cut_around_it():
+    text = "去年经济平稳。今年要大力发展新质生产力，培育新动能！其他。"
+    assert sentence_with(text, "新质生产力", 120) == "今年要大力发展新质生产力，培育新动能！"
+    assert sentence_with(text, "退税", 120) is None
+    cut = sentence_with("甲" * 100 + "新质生产力" + "乙" * 100 + "。", "新质生产力", 25)
+    assert cut.startswith("…") and cut.endswith("…") and "新质生产力" in cut
+    assert len(cut) == 25 + 2
+
+
+@pytest.mark.workflow
+def test_each_listed_change_is_quoted_from_the_report_that_uses_it(national_run):
+    import json
+
+    results = national_run / "results"
+    quotes = table(national_run, "quotes")
+    with open(results / "trends" / "quotes.csv", encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.reader(handle)) == QUOTE_COLUMNS
+    per = Counter((q["year_to"], q["change"] in ("new", "rising")) for q in quotes)
+    assert max(per.values()) <= 6  # trends.quotes
+    texts = {}
+    for path in (results / "corpus" / "text").glob("*.jsonl"):
+        for record in map(json.loads, path.read_text("utf-8").splitlines()):
+            texts[(path.stem, str(record["index"]))] = record["text"]
+    for q in quotes:
+        assert q["term"] in q["sentence"], q
+        assert q["sentence"].strip("…") in texts[(q["report_id"], q["index"])], q
+    # 四人帮, gone in 1980, is quoted from the 1979 report, its last.
+    (gang,) = [q for q in quotes if q["term"] == "四人帮" and q["year_to"] == "1980"]
+    assert gang["report_id"] == "quanguo-1979" and gang["change"] == "gone"
 
 
 @pytest.mark.workflow

@@ -204,6 +204,7 @@ def finding_targets(targets, regions: Mapping[str, str], statement: Callable) ->
 # --- change over the years (results/trends/) ---------------------------------------------------
 
 CHANGES_CSV = "trends/term_changes.csv"
+QUOTES_CSV = "trends/quotes.csv"
 FIRST_SEEN_CSV = "trends/first_seen.csv"
 CHANGE_TERMS = 6  # terms named per direction and region
 RISES = ("new", "rising")
@@ -262,12 +263,31 @@ def region_names(reports: Sequence[Mapping]) -> dict[tuple[str, str], str]:
     return names
 
 
-def trends_section(changes, reports, table: Callable) -> dict:
+def trends_section(changes, reports, table: Callable, quotes: Sequence[Mapping] = ()) -> dict:
     """The change section: per region with two or more years, what rose and fell most between
-    its two latest reports."""
+    its two latest reports, and those terms quoted in a sentence (trends/quotes.csv)."""
     names = region_names(reports)
     rows = []
-    for key, entry in latest_changes(changes, reports).items():
+    quoted = []
+    latest = latest_changes(changes, reports)
+    for key, entry in latest.items():
+        mine = [
+            [
+                q["term"],
+                f"{q['count_from']}→{q['count_to']}",
+                q["label"],
+                q["section"],
+                q["sentence"],
+            ]
+            for q in quotes
+            if (q["parent"], q["region"]) == key and q["year_to"] == entry["year_to"]
+        ]
+        if mine:
+            name = names.get(key, key[1])
+            quoted.append(
+                {"region": name, "pair": f"{entry['year_from']}→{entry['year_to']}", "quotes": mine}
+            )
+    for key, entry in latest.items():
         rows.append(
             [
                 names.get(key, key[1]),
@@ -285,6 +305,8 @@ def trends_section(changes, reports, table: Callable) -> dict:
     return {
         "table": table("trends-table", header, rows, csv=CHANGES_CSV, total=len(rows)),
         "regions": len(rows),
+        "quoted": quoted,
+        "quotes_csv": QUOTES_CSV,
     }
 
 

@@ -33,6 +33,7 @@ LEGEND_COLUMNS = 6
 BAND_MAX_LINES = 3  # intervals drawn as bands up to this many regions per panel (else unreadable)
 BAND_ALPHA = 0.18
 LINE_WIDTH = 1.3
+MIN_YEAR_SPAN = 4  # the narrowest span of years an axis shows
 GAP_STYLE = ":"  # the line across missing years
 MARKER_SIZE = 2.5
 LINE_COLORS = "tab10"  # one colour per region (then line styles vary: LINE_STYLES)
@@ -168,6 +169,11 @@ def series_figure(panels, regions, names, title, note, ylabel, percent: bool):
         ax.set_ylabel(ylabel, fontsize=MIN_FONT + 1)
         ax.tick_params(labelsize=MIN_FONT + 1)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, never 2024.2
+        years = [y for key in regions if key in by_region for y in by_region[key][0]]
+        if years and max(years) - min(years) < MIN_YEAR_SPAN:
+            # One or two years: a span of a few years around them, not matplotlib's ±100.
+            middle = (max(years) + min(years)) / 2
+            ax.set_xlim(middle - MIN_YEAR_SPAN / 2, middle + MIN_YEAR_SPAN / 2)
         ax.set_ylim(bottom=0)
         if percent:
             ax.yaxis.set_major_formatter(percent_formatter())

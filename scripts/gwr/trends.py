@@ -254,6 +254,85 @@ def change_rows(by_region, counts, characters, *, p_max: float, min_count: int):
             }
 
 
+# --- Quotes ---------------------------------------------------------------------------------
+
+QUOTE_COLUMNS = [
+    "region",
+    "year_from",
+    "year_to",
+    "term",
+    "change",
+    "count_from",
+    "count_to",
+    "report_id",
+    "label",
+    "index",
+    "section",
+    "sentence",
+    "parent",
+]
+SENTENCE_ENDS = "。！？；!?;"
+ELLIPSIS = "…"
+
+
+def sentence_with(text: str, term: str, max_chars: int) -> str | None:
+    """The sentence of `text` (between 。！？；) that first holds `term`, cut to `max_chars`
+    around it (… where cut); None if the text does not hold the term."""
+    at = text.find(term)
+    if at < 0:
+        return None
+    start = max((text.rfind(end, 0, at) for end in SENTENCE_ENDS), default=-1) + 1
+    ends = [i for i in (text.find(end, at) for end in SENTENCE_ENDS) if i >= 0]
+    stop = min(ends) + 1 if ends else len(text)
+    sentence = text[start:stop]
+    if len(sentence) <= max_chars:
+        return sentence
+    at -= start
+    left = max(0, min(at - (max_chars - len(term)) // 2, len(sentence) - max_chars))
+    cut = sentence[left : left + max_chars]
+    return (ELLIPSIS if left else "") + cut + (ELLIPSIS if left + max_chars < len(sentence) else "")
+
+
+def quote_rows(
+    changes: Sequence[Mapping], paragraphs, labels, *, per_direction: int, max_chars: int
+):
+    """The rows of quotes.csv: for every pair of consecutive reports, its `per_direction`
+    largest rises (new, rising) and falls (falling, gone) by G² (the order of term_changes.csv),
+    each with the first sentence that holds the term — in the later report for a rise, in the
+    earlier for a fall (a term gone is quoted from the year it was last used). `paragraphs`:
+    {report id: its records}; body paragraphs only (no heading, no appendix)."""
+    taken: Counter = Counter()
+    for change in changes:
+        rise = change["change"] in (NEW, RISING)
+        key = (change["parent"], change["region"], change["year_to"], rise)
+        if taken[key] >= per_direction:
+            continue
+        report_id = change["report_id_to"] if rise else change["report_id_from"]
+        for record in paragraphs[report_id]:
+            if record["part"] == "appendix" or record["heading"]:
+                continue
+            sentence = sentence_with(record["text"], change["term"], max_chars)
+            if sentence is None:
+                continue
+            taken[key] += 1
+            yield {
+                "region": change["region"],
+                "year_from": change["year_from"],
+                "year_to": change["year_to"],
+                "term": change["term"],
+                "change": change["change"],
+                "count_from": change["count_from"],
+                "count_to": change["count_to"],
+                "report_id": report_id,
+                "label": labels[report_id],
+                "index": record["index"],
+                "section": " / ".join(record["section"]),
+                "sentence": sentence,
+                "parent": change["parent"],
+            }
+            break
+
+
 # --- First seen --------------------------------------------------------------------------------
 
 

@@ -316,6 +316,7 @@ def final_outputs():
         rules.fig_watch.output.png,
         rules.trends.output.term_changes,
         rules.trends.output.first_seen,
+        rules.trends.output.quotes,
         rules.trends.output.topic_shares,
         rules.trends.output.watch,
         rules.fig_trends.output.changes_png,

@@ -17,6 +17,11 @@ rule trends:
             caption="../report/trends_term_changes.rst",
             category="6. Trends",
         ),
+        quotes=report(
+            "results/trends/quotes.csv",
+            caption="../report/trends_quotes.rst",
+            category="6. Trends",
+        ),
         first_seen=report(
             "results/trends/first_seen.csv",
             caption="../report/trends_first_seen.rst",
@@ -53,6 +58,8 @@ rule fig_trends:
         term_changes=rules.trends.output.term_changes,
         topic_shares=rules.trends.output.topic_shares,
         watch=rules.trends.output.watch,
+        tfidf_cosine=rules.similarity.output.tfidf_cosine,
+        topic_jsd=rules.similarity.output.topic_jsd,
     output:
         topics_png=report(
             "results/figures/trends_topics.png",
@@ -72,6 +79,12 @@ rule fig_trends:
             category="6. Trends",
         ),
         changes_svg="results/figures/trends_changes.svg",
+        distance_png=report(
+            "results/figures/trends_distance.png",
+            caption="../report/trends_fig_distance.rst",
+            category="6. Trends",
+        ),
+        distance_svg="results/figures/trends_distance.svg",
     log:
         "results/logs/figures/trends.log",
     benchmark:
