@@ -13,6 +13,7 @@ from report_page import (
     FIGURES,
     ROWS_VISIBLE,
     SECTIONS,
+    SERIES_FIGURES,
     compress_png,
     embed_figure,
     findings,
@@ -303,6 +304,8 @@ def figure_files(tmp_path):
 
 def test_contents_link_every_section_and_each_figure_sits_in_its_section(figure_files):
     data = {**many_regions(3), **figure_files}
+    # A region of two years (地区0002 in 2023 too), so that the figures over the years are shown.
+    data["reports"].append(dict(data["reports"][2], report_id="r9999", year="2023"))
     page = render(data, {"inputs": ["x"]}, SETTINGS)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     nav = page[page.index("<nav") : page.index("</nav>")]
@@ -321,6 +324,13 @@ def test_contents_link_every_section_and_each_figure_sits_in_its_section(figure_
         assert f'href="figures/{name}.svg"' in page and f'href="figures/{name}.png"' in page
     assert page.count("<img ") == len(FIGURES)  # each figure embedded once
     assert "<script" not in page
+    # Without a region of two years the figures over the years, which would only say so, are
+    # left off the page; every other figure is there.
+    data["reports"].pop()
+    page = render(data, {"inputs": ["x"]}, SETTINGS)
+    for name in SERIES_FIGURES:
+        assert f'id="fig-{name.removeprefix("fig_").replace("_", "-")}"' not in page, name
+    assert page.count("<img ") == len(FIGURES) - len(SERIES_FIGURES)
 
 
 def test_figures_are_embedded_in_their_smallest_readable_form(tmp_path):
@@ -392,7 +402,8 @@ def test_seed_page_is_light_self_contained_and_its_links_resolve(seed_run):
         assert key_text in page, key_text
     # The links to the tables and the figures' files point at files that exist.
     links = re.findall(r'href="([^"#][^"]*)"', page)
-    assert sum(link.endswith(".svg") for link in links) == len(FIGURES)
+    # Every figure but those over the years (the seed has one year per region).
+    assert sum(link.endswith(".svg") for link in links) == len(FIGURES) - len(SERIES_FIGURES)
     for link in links:
         assert (results / link).is_file(), link
 
