@@ -74,6 +74,7 @@ def test_a_configfile_changes_many_values(done):
         "similarity",
         "fig_similarity",
         "fig_dendrograms",
+        "fig_trends",  # its distance to the year before reads the similarity matrices
         "report_page",
         "all",
     }

@@ -185,7 +185,9 @@ def test_figures_without_a_series_say_so_in_the_image():
 @pytest.mark.workflow
 def test_tables_have_their_columns_and_a_bom(national_run):
     for name, columns in zip(
-        TABLES, (CHANGE_COLUMNS, FIRST_SEEN_COLUMNS, TOPIC_COLUMNS, WATCH_COLUMNS), strict=True
+        TABLES,
+        (CHANGE_COLUMNS, QUOTE_COLUMNS, FIRST_SEEN_COLUMNS, TOPIC_COLUMNS, WATCH_COLUMNS),
+        strict=True,
     ):
         path = national_run / "results" / "trends" / f"{name}.csv"
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path

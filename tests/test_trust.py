@@ -42,6 +42,20 @@ def test_each_config_section_reruns_exactly_its_jobs(seed_run):
         "similarity",
         "fig_similarity",
         "fig_dendrograms",
+        "fig_trends",  # its distance to the year before reads the similarity matrices
+        "report_page",
+        "all",
+    }
+    # policy attention: its step, its figure and the page; the targets likewise.
+    assert set(change(**{"attention.alpha": 0.5})) == {
+        "attention",
+        "fig_attention",
+        "report_page",
+        "all",
+    }
+    assert set(change(**{"targets.max_gap": 20})) == {
+        "targets",
+        "fig_targets",
         "report_page",
         "all",
     }
