@@ -336,4 +336,4 @@ def print_summary():
     the warnings that matter (results/summary.txt, written by report_page)."""
     summary = Path("results/summary.txt")
     if summary.is_file():
-        print("\n" + summary.read_text(encoding="utf-8"), file=sys.stderr)
+        print(f"\n{summary.read_text(encoding='utf-8')}", file=sys.stderr)
