@@ -43,6 +43,7 @@ import numpy as np
 import yaml
 
 from gwr.io import InputError
+from gwr.settings import fields_from_params
 
 NONE = "none"
 DOMAIN_KEYS = ("code", "name_zh", "name_en", "cap", "description", "headings", "terms")
@@ -174,11 +175,7 @@ class Settings:
 
     @classmethod
     def from_params(cls, params) -> "Settings":
-        # Every field from the params (the schema gives each key its default): no defaults here.
-        values = {field.name: params[field.name] for field in dataclasses.fields(cls)}
-        values["ngram"] = tuple(values["ngram"])
-        values["parts"] = tuple(values["parts"])
-        return cls(**values)
+        return cls(**fields_from_params(cls, params))
 
 
 class SeedMatcher:

@@ -50,6 +50,7 @@ from gwr.io import (
 from gwr.jieba_setup import JIEBA_WORD_CHARS, base_tags, make_tokenizer
 from gwr.names import DROPPED_TOKEN_COLUMNS, NEW_WORD_TAG
 from gwr.regions import place_names
+from gwr.settings import fields_from_params
 
 _SPACE_OR_PUNCTUATION = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(
@@ -110,9 +111,7 @@ class SegmentSettings:
 
     @classmethod
     def from_params(cls, params) -> "SegmentSettings":
-        # Every field from the params (the schema gives each key its default): no defaults here.
-        values = {field.name: params[field.name] for field in dataclasses.fields(cls)}
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+        return cls(**fields_from_params(cls, params))
 
 
 class Segmenter:

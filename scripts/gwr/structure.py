@@ -6,6 +6,8 @@ import dataclasses
 import functools
 import re
 
+from gwr.settings import fields_from_params
+
 # --- report structure --------------------------------------------------------------------------
 
 OPENING = re.compile(r"^各位代表")
@@ -61,12 +63,7 @@ class Settings:
 
     @classmethod
     def from_params(cls, params) -> "Settings":
-        # Every field from the params (the schema gives each key its default): no defaults here.
-        values = {field.name: params[field.name] for field in dataclasses.fields(cls)}
-        for key, value in values.items():
-            if isinstance(value, list):
-                values[key] = tuple(value)
-        return cls(**values)
+        return cls(**fields_from_params(cls, params))
 
     def compiled(self, name: str) -> re.Pattern:
         return _alternatives(getattr(self, name))

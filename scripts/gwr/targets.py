@@ -90,6 +90,7 @@ from pathlib import Path
 import yaml
 
 from gwr.io import InputError
+from gwr.settings import fields_from_params
 
 TARGET_COLUMNS = [
     "report_id",
@@ -402,13 +403,9 @@ class TargetSettings:
 
     @classmethod
     def from_params(cls, params) -> "TargetSettings":
-        # Every field from the params (the schema gives each key its default): no defaults here.
-        values = {field.name: params[field.name] for field in dataclasses.fields(cls)}
+        values = fields_from_params(cls, params)
         if isinstance(values["indicators"], str | Path):
             values["indicators"] = read_indicators(values["indicators"])
-        for key, value in values.items():
-            if isinstance(value, list):
-                values[key] = tuple(value)
         overlap = {
             part
             for a, b in (
