@@ -191,8 +191,12 @@ class SeedMatcher:
         return Counter(match.group() for match in self.pattern.finditer(text))
 
     def scores(self, text: str) -> Counter:
+        return self.domain_scores(self.terms(text))
+
+    def domain_scores(self, terms: Counter) -> Counter:
+        """Each domain's number of matches among `terms` (a Counter of `terms()`)."""
         found = Counter()
-        for term, count in self.terms(text).items():
+        for term, count in terms.items():
             found[self.domain_of[term]] += count
         return found
 
@@ -230,7 +234,7 @@ def character_ngrams(text: str, sizes: tuple[int, int]) -> list[str]:
 def classify(texts: list[str], matcher: SeedMatcher, settings: Settings) -> list[dict]:
     """Per text: domain, score, seed_domain, evidence (see the module's docstring)."""
     found = [matcher.terms(text) for text in texts]
-    scores = [_domain_scores(terms, matcher) for terms in found]
+    scores = [matcher.domain_scores(terms) for terms in found]
     seeds = [seed_label(score, settings) for score in scores]
     rows = [
         {
@@ -263,13 +267,6 @@ def _scored(rows: list[dict], scores: list[Counter]) -> list[dict]:
         total = sum(score.values())
         row["score"] = score[row["domain"]] / total if total else 0.0
     return rows
-
-
-def _domain_scores(terms: Counter, matcher: SeedMatcher) -> Counter:
-    scores = Counter()
-    for term, count in terms.items():
-        scores[matcher.domain_of[term]] += count
-    return scores
 
 
 def body_paragraphs(records: list[dict], parts: tuple[str, ...]) -> list[dict]:
