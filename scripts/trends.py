@@ -38,10 +38,11 @@ def main(snakemake) -> None:
     by_region = series(read_csv(snakemake.input.reports))
     trended = with_series(by_region)
     ids = {report["report_id"] for rows in trended.values() for report in rows}
-    characters = {
-        report_id: body_characters(read_jsonl(f"{snakemake.input.text}/{report_id}.jsonl"))
+    paragraphs = {
+        report_id: read_jsonl(f"{snakemake.input.text}/{report_id}.jsonl")
         for report_id in sorted(ids)
     }
+    characters = {report_id: body_characters(records) for report_id, records in paragraphs.items()}
     tokens = token_counts(snakemake.input.frequency, ids)
     watch = read_csv(snakemake.input.watch)
     watched = {i: c for i, c in watch_counts(watch).items() if i in ids}
@@ -56,17 +57,11 @@ def main(snakemake) -> None:
         )
     )
     write_csv(snakemake.output.term_changes, CHANGE_COLUMNS, changes)
-    quoted = {
-        report_id: read_jsonl(f"{snakemake.input.text}/{report_id}.jsonl")
-        for report_id in sorted(
-            {c["report_id_from"] for c in changes} | {c["report_id_to"] for c in changes}
-        )
-    }
     labels = {report["report_id"]: report["label"] for rows in trended.values() for report in rows}
     quotes = list(
         quote_rows(
             changes,
-            quoted,
+            paragraphs,
             labels,
             per_direction=settings["quotes"],
             max_chars=settings["quote_chars"],
