@@ -35,6 +35,7 @@ from gwr.page_policy import (
     finding_attention,
     finding_targets,
     finding_trends,
+    latest_pairs,
     targets_section,
     trends_section,
 )
@@ -1099,21 +1100,13 @@ def figures_by_place(
 # --- the page ---------------------------------------------------------------------------------
 
 
-def has_series(reports) -> bool:
-    """Whether some region has reports of two or more years."""
-    years: dict[tuple[str, str], set[str]] = {}
-    for row in reports:
-        years.setdefault((row["parent"], row["region"]), set()).add(row["year"])
-    return any(len(found) > 1 for found in years.values())
-
-
 def page_data(data: Mapping, config: Mapping, settings: Mapping) -> dict:
     """Everything the page shows, as plain data for the templates."""
     shown = settings["regions_shown"]
     regions = shown_reports(data["reports"], shown)
     with_terms = len({row["report_id"] for row in data["top_terms"]})
     shown_figures = dict(data.get("figures", {}))
-    if not has_series(data["reports"]):
+    if not latest_pairs(data["reports"]):
         # A figure over the years would only say that there are no years to draw.
         for name in SERIES_FIGURES:
             shown_figures.pop(name, None)

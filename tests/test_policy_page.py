@@ -46,7 +46,13 @@ def test_the_latest_pair_of_each_region_gives_its_largest_rises_and_falls():
         change("全国", 2021, 2022, "稳岗", "rising", 10, 2, 9),
     ]
     reports = [
-        {"parent": "", "region": "全国", "label": f"全国{y}", "year": str(y)}
+        {
+            "report_id": f"quanguo-{y}",
+            "parent": "",
+            "region": "全国",
+            "label": f"全国{y}",
+            "year": str(y),
+        }
         for y in (2020, 2021, 2022)
     ]
     latest = latest_changes(changes, reports)
@@ -60,9 +66,23 @@ def test_the_latest_pair_of_each_region_gives_its_largest_rises_and_falls():
     assert "退税 0→12（新 new）" in row[2] and "疫情 30→9" in row[3]
     # A region of two years without a significant change says so; one of one year is not shown.
     reports += [
-        {"parent": "", "region": "北京市", "label": f"北京市{y}", "year": str(y)}
+        {
+            "report_id": f"beijing-{y}",
+            "parent": "",
+            "region": "北京市",
+            "label": f"北京市{y}",
+            "year": str(y),
+        }
         for y in (2024, 2025)
-    ] + [{"parent": "北京市", "region": "东城区", "label": "东城区", "year": "2024"}]
+    ] + [
+        {
+            "report_id": "dongcheng-2024",
+            "parent": "北京市",
+            "region": "东城区",
+            "label": "东城区",
+            "year": "2024",
+        }
+    ]
     rows = {r[0]: r for r in trends_section(changes, reports, table)["table"]["rows"]}
     assert set(rows) == {"全国", "北京市"}
     none = "无显著变化 no significant change"

@@ -7,6 +7,8 @@ template engine. Tables follow gwr.report_page's `table` shape (passed in as `ta
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
+from gwr.trends import series, with_series
+
 ATTENTION_CSV = "attention/shares.csv"
 ATTENTION_PARAGRAPHS_CSV = "attention/paragraphs.csv"
 ATTENTION_CHECKS_CSV = "attention/checks.csv"
@@ -214,15 +216,10 @@ FALLS = ("falling", "gone")
 
 def latest_pairs(reports: Sequence[Mapping]) -> dict[tuple[str, str], tuple[str, str]]:
     """Per region (parent, region) with reports of two or more years: the years of its two
-    latest reports, in corpus order."""
-    years: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for row in reports:
-        if row["year"]:
-            years[(row["parent"], row["region"])].add(int(row["year"]))
+    latest reports (gwr.trends' series, as the trends step pairs them)."""
     return {
-        key: tuple(str(y) for y in sorted(found)[-2:])
-        for key, found in years.items()
-        if len(found) > 1
+        key: (rows[-2]["year"], rows[-1]["year"])
+        for key, rows in with_series(series(reports)).items()
     }
 
 
