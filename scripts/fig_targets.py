@@ -26,10 +26,9 @@ from gwr.plotting import (
     titled,
 )
 from gwr.series_plot import NO_SERIES, choose_regions, empty_figure
+from gwr.targets import GROWTH_INDICATORS
 from gwr.trends import display_names
 
-# Growth indicators, the first a report states wins (the older series' own after GDP).
-GROWTH = ("gdp_growth", "gnp_growth", "gross_output_growth")
 GROWTH_NAMES = {
     "gdp_growth": "GDP",
     "gnp_growth": "GNP 国民生产总值",
@@ -53,7 +52,7 @@ MIN_HEIGHT = 3.2  # room for the title, the axis and the legend with few reports
 def growth_rows(rows, kind: str) -> dict[str, dict]:
     """{report id: its first growth row of `kind`} (GDP before the older series')."""
     found: dict[str, dict] = {}
-    for code in GROWTH:
+    for code in GROWTH_INDICATORS:
         for row in rows:
             if row["kind"] == kind and row["indicator"] == code and row["unit"] == "%":
                 found.setdefault(row["report_id"], row)

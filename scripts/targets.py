@@ -10,7 +10,7 @@ indicators' names and the cue words in config/targets/indicators.yaml.
 from collections import Counter
 
 from gwr.io import InputError, read_csv, read_jsonl, setup_logging, write_csv
-from gwr.targets import TARGET_COLUMNS, TargetSettings, extract
+from gwr.targets import GROWTH_INDICATORS, TARGET_COLUMNS, TargetSettings, extract
 
 
 def main(snakemake) -> None:
@@ -41,8 +41,7 @@ def main(snakemake) -> None:
     with_growth = {
         row["report_id"]
         for row in rows
-        if row["kind"] == "target"
-        and row["indicator"] in ("gdp_growth", "gnp_growth", "gross_output_growth")
+        if row["kind"] == "target" and row["indicator"] in GROWTH_INDICATORS
     }
     log.info(
         "%d quantities: %d targets (%d of them other), %d achieved; a growth target in %d reports",

@@ -7,6 +7,7 @@ template engine. Tables follow gwr.report_page's `table` shape (passed in as `ta
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
+from gwr.targets import GROWTH_INDICATORS
 from gwr.trends import series, with_series
 
 ATTENTION_CSV = "attention/shares.csv"
@@ -22,7 +23,6 @@ TARGET_COLUMNS = [
     ("cpi", "居民消费价格", "CPI"),
     ("new_urban_jobs", "城镇新增就业", "new urban jobs"),
 ]
-OLDER_GROWTH = ("gnp_growth", "gross_output_growth")  # shown under GDP growth where no GDP
 
 
 def _percent(value: str | float) -> str:
@@ -147,9 +147,8 @@ def targets_by_report(targets: Sequence[Mapping]) -> dict[str, dict[str, Mapping
 
 
 def growth_target(stated: Mapping[str, Mapping]) -> Mapping | None:
-    if "gdp_growth" in stated:
-        return stated["gdp_growth"]
-    return next((stated[code] for code in OLDER_GROWTH if code in stated), None)
+    """The growth target of a report's stated targets: GDP, else an older series'."""
+    return next((stated[code] for code in GROWTH_INDICATORS if code in stated), None)
 
 
 def targets_section(targets, regions: Mapping[str, str], table: Callable) -> dict:
@@ -304,6 +303,7 @@ def trends_section(changes, reports, table: Callable, quotes: Sequence[Mapping] 
         "regions": len(rows),
         "quoted": quoted,
         "quotes_csv": QUOTES_CSV,
+        "first_seen_csv": FIRST_SEEN_CSV,
     }
 
 

@@ -110,6 +110,9 @@ TARGET_COLUMNS = [
 ROW_KEYS = TARGET_COLUMNS[4:]
 
 TARGET, ACHIEVED = "target", "achieved"
+# The growth of the whole economy, in the order a reader takes them: GDP, then the older series'
+# GNP and gross output of industry and agriculture (reports before the 1990s).
+GROWTH_INDICATORS = ("gdp_growth", "gnp_growth", "gross_output_growth")
 KINDS = (TARGET, ACHIEVED)
 OTHER = "other"
 PERCENT = "%"
