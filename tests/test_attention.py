@@ -221,3 +221,27 @@ def test_a_codebook_term_under_two_domains_stops_the_run_with_one_line(tmp_path)
     assert process.returncode != 0
     assert "the term '教育' is under both" in process.stdout
     assert not (workdir / "results" / "attention" / "shares.csv").exists()
+
+
+def test_on_the_seed_which_nothing_was_tuned_on_the_classifier_agrees_with_a_reader(seed_run):
+    """36 paragraphs of the seed labelled by a reader who had not seen the classifier's labels
+    (tests/data/attention_labels_seed.csv; the settings were chosen on the shared corpora)."""
+    import json
+
+    results = seed_run / "results"
+    given = {
+        (r["report_id"], r["index"]): r["domain"]
+        for r in read_csv(results / "attention" / "paragraphs.csv")
+    }
+    pairs = []
+    for row in read_csv(ROOT / "tests" / "data" / "attention_labels_seed.csv"):
+        path = results / "corpus" / "text" / f"{row['report_id']}.jsonl"
+        texts = {r["index"]: r["text"] for r in map(json.loads, path.read_text().splitlines())}
+        assert texts[int(row["index"])].startswith(row["excerpt"]), row
+        domain = given[(row["report_id"], row["index"])]
+        right = domain in {row["domain"], row["second"]}
+        pairs.append((domain if right else row["domain"], domain))
+    accuracy, macro_f1 = agreement(pairs)
+    # Measured: 0.86 and 0.81 (3 of the 5 misses are paragraphs the reader finds to have no
+    # domain, which the classifier always gives one).
+    assert accuracy >= HAND_GOAL and macro_f1 >= 0.75, (accuracy, macro_f1)
