@@ -5,8 +5,9 @@
 Reads the 31 provincial reports of ../shared/corpora/provinces-2025/ and the bundled seed (the
 seed alone when that folder is absent), splits and normalises them as the workflow does, then
 
-- times the pipeline's segmentation (jieba + dictionary + tag lookup + filters) against raw
-  `jieba.lcut` and `jieba.posseg.lcut` over all body paragraphs, on one core, interleaving the
+- times the pipeline's segmentation (engine + dictionary + tag lookup + filters; with either
+  engine of segment.engine, rjieba and jieba) against raw `jieba.lcut`, raw `rjieba.cut` and
+  `jieba.posseg.lcut` over all body paragraphs, on one core, interleaving the
   methods and keeping the best of the repeats so that a noisy machine disturbs the ratio as little
   as possible -> results/benchmarks/segment_throughput.csv;
 - counts, for the terms of tests/data/policy_terms_eval.txt, the share of their occurrences that
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import yaml  # noqa: E402
 from gwr.dictionary import read_word_list  # noqa: E402
 from gwr.io import write_csv  # noqa: E402
-from gwr.jieba_setup import import_jieba, make_tokenizer  # noqa: E402
+from gwr.jieba_setup import RustEngine, import_jieba, make_tokenizer  # noqa: E402
 from gwr.segment import segmenter_from_config, terms_kept_whole  # noqa: E402
 from gwr.split import Settings, split_corpus  # noqa: E402
 
@@ -59,12 +60,21 @@ def main() -> None:
 
     raw = make_tokenizer(cache)
     posseg = jieba.posseg.POSTokenizer(make_tokenizer(cache))
-    segmenter, _ = segmenter_from_config(corpus, config, ROOT, cache)
+    rust = RustEngine()
+    segmenters = {}
+    for engine in ("rjieba", "jieba"):
+        engine_config = {**config, "segment": {**config["segment"], "engine": engine}}
+        segmenters[engine] = segmenter_from_config(corpus, engine_config, ROOT, cache)[0]
+    segmenter = segmenters[config["segment"]["engine"]]
     methods = {
         "jieba.lcut (raw)": lambda text: raw.lcut(text),
-        "pipeline: lcut + dictionary + tags + filters": lambda text: segmenter.segment(
-            text, Counter()
-        ),
+        "rjieba.cut (raw)": lambda text: rust.lcut(text, True),
+        **{
+            f"pipeline, {engine}: cut + dictionary + tags + filters": (
+                lambda text, s=s: s.segment(text, Counter())
+            )
+            for engine, s in segmenters.items()
+        },
         "jieba.posseg.lcut": lambda text: posseg.lcut(text),
     }
     best = {name: float("inf") for name in methods}

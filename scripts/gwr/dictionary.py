@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from gwr.io import read_csv, read_jsonl, setup_logging, write_csv, write_text
-from gwr.jieba_setup import base_tags, make_tokenizer
+from gwr.jieba_setup import base_tags, make_engine
 from gwr.wordlists import read_term_file, read_word_list  # noqa: F401  (re-exported)
 
 SOURCES = ("shipped", "glossary", "quoted", "collocation")
@@ -111,12 +111,13 @@ def _noun_phrase(parts, tag_of, head_tags, excluded_tags) -> bool:
     return tags[-1] in head_tags and not any(tag in excluded_tags for tag in tags)
 
 
-def sentences_of(paragraphs: Iterable[str], tokenizer) -> list[list[str]]:
-    """Paragraphs cut into clauses (at punctuation) and clauses into jieba words."""
+def sentences_of(paragraphs: Iterable[str], engine) -> list[list[str]]:
+    """Paragraphs cut into clauses (at punctuation) and clauses into words (an engine of
+    gwr.jieba_setup, with jieba's HMM)."""
     sentences = []
     for text in paragraphs:
         for clause in re.split(r"[，。；：！？、“”（）《》\s]+", text):
-            words = [w for w in tokenizer.lcut(clause) if w.strip()]
+            words = [w for w in engine.lcut(clause) if w.strip()]
             if len(words) > 1:
                 sentences.append(words)
     return sentences
@@ -128,7 +129,7 @@ def build(
     paragraphs: Sequence[str],
     stopwords: set[str],
     settings: dict,
-    tokenizer,
+    engine,
     tags: dict[str, str] | None = None,
     collocation_paragraphs: Sequence[str] | None = None,
 ) -> tuple[list[tuple[str, int, str]], list[dict]]:
@@ -146,7 +147,7 @@ def build(
             sources.setdefault(term, ("shipped", 0))
 
     def known(term: str) -> bool:
-        return term in entries or tokenizer.FREQ.get(term, 0) > 0
+        return term in entries or engine.knows(term)
 
     def harvest(found: Counter, source: str) -> None:
         for term, count in sorted(found.items()):
@@ -166,11 +167,11 @@ def build(
         )
     if settings["collocations"]:
         for term, (term_freq, term_tag) in entries.items():
-            tokenizer.add_word(term, term_freq, term_tag)
+            engine.add_word(term, term_freq, term_tag)
         base = tags if tags is not None else {}
         found = collocations(
             sentences_of(
-                text if collocation_paragraphs is None else collocation_paragraphs, tokenizer
+                text if collocation_paragraphs is None else collocation_paragraphs, engine
             ),
             settings["collocation_min_count"],
             settings["collocation_threshold"],
@@ -224,7 +225,7 @@ def main(snakemake) -> None:
     log = setup_logging(snakemake.log[0], "build_dictionary")
     settings = dict(snakemake.params.settings)
     stopwords = read_word_list(snakemake.input.stopwords)
-    tokenizer = make_tokenizer(snakemake.params.jieba_cache, log)
+    engine = make_engine(snakemake.params.engine, snakemake.params.jieba_cache, log)
     text_files = [str(p) for p in Path(snakemake.input.text).glob("*.jsonl")]
     reports = body_paragraphs(text_files, snakemake.params.parts)
     sample = sample_reports(reports, settings["collocation_max_chars"], settings["sample_seed"])
@@ -242,8 +243,8 @@ def main(snakemake) -> None:
         [text for paragraphs in reports for text in paragraphs],
         stopwords,
         settings,
-        tokenizer,
-        base_tags(tokenizer),
+        engine,
+        base_tags(),
         collocation_paragraphs=[text for paragraphs in sample for text in paragraphs],
     )
     write_text(snakemake.output.user_dict, dictionary_text(dictionary))

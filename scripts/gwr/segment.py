@@ -47,7 +47,7 @@ from gwr.io import (
     replace_directory,
     setup_logging,
 )
-from gwr.jieba_setup import JIEBA_WORD_CHARS, base_tags, make_tokenizer
+from gwr.jieba_setup import JIEBA_WORD_CHARS, base_tags, make_engine
 from gwr.names import DROPPED_TOKEN_COLUMNS, NEW_WORD_TAG
 from gwr.regions import place_names
 from gwr.settings import fields_from_params
@@ -108,6 +108,7 @@ class SegmentSettings:
     drop_single_chars: bool
     drop_numbers: bool
     place_names: str
+    engine: str
 
     @classmethod
     def from_params(cls, params) -> "SegmentSettings":
@@ -115,11 +116,12 @@ class SegmentSettings:
 
 
 class Segmenter:
-    """jieba with the merged dictionary, the tag table and the token filters."""
+    """jieba's algorithm (an engine of gwr.jieba_setup) with the merged dictionary, the tag table
+    and the token filters."""
 
     def __init__(
         self,
-        tokenizer,
+        engine,
         tags: dict[str, str],
         dictionary: Sequence[tuple[str, int | None, str | None]],
         stopwords: set[str],
@@ -127,7 +129,7 @@ class Segmenter:
         settings: SegmentSettings,
         drop_fragments: bool = True,
     ):
-        self.tokenizer = tokenizer
+        self.engine = engine
         # Drop fragments and enumeration markers (off only to measure what they were: benchmarks).
         self.drop_fragments = drop_fragments
         self.function_chars = function_characters(tags)
@@ -143,7 +145,7 @@ class Segmenter:
             tag = tag or "nz"
             self.terms[term] = tag
             if JIEBA_WORD_CHARS.fullmatch(term):
-                tokenizer.add_word(term, freq, tag)
+                engine.add_word(term, freq, tag)
             else:
                 special.append(term)
         # Longest first, so that a term is not cut short by a shorter one it contains.
@@ -175,13 +177,13 @@ class Segmenter:
     def words(self, text: str) -> list[str]:
         """The words of `text` as cut (every character kept), protected terms whole."""
         if not self.special or self.special_chars.isdisjoint(text):
-            return self.tokenizer.lcut(text, HMM=self.settings.hmm)
+            return self.engine.lcut(text, self.settings.hmm)
         words: list[str] = []
         for position, piece in enumerate(self.special.split(text)):
             if position % 2:  # a protected dictionary term
                 words.append(piece)
             elif piece:
-                words.extend(self.tokenizer.lcut(piece, HMM=self.settings.hmm))
+                words.extend(self.engine.lcut(piece, self.settings.hmm))
         return words
 
     def cut(self, text: str) -> list[tuple[str, str]]:
@@ -340,11 +342,11 @@ def load_segmenter(
     log=None,
     gazetteer_dir=None,
 ) -> Segmenter:
-    tokenizer = make_tokenizer(jieba_cache, log)
-    tags = base_tags(tokenizer)
+    engine = make_engine(settings.engine, jieba_cache, log)
+    tags = base_tags()
     tags.update(read_tag_overrides(tag_override_files))
     return Segmenter(
-        tokenizer,
+        engine,
         tags,
         read_term_file(user_dict),
         read_word_list(stopword_files),
@@ -416,7 +418,7 @@ def fragment_kind(word: str, previous: str | None, segmenter: Segmenter) -> str 
         word,
         previous,
         word in segmenter.terms,
-        segmenter.tokenizer.FREQ.get(word, 0) > 0,
+        segmenter.engine.knows(word),
         segmenter.function_chars,
     )
 
@@ -489,8 +491,9 @@ def segmenter_from_config(corpus, config: dict, root, cache_dir, log=None):
 
     section = config["segment"]
     stopwords = read_word_list(str(root / path) for path in section["stopwords"])
-    builder = make_tokenizer(cache_dir, log)
-    tags = base_tags(builder)
+    settings = SegmentSettings.from_params(section)
+    builder = make_engine(settings.engine, cache_dir, log)
+    tags = base_tags()
     dictionary, harvested = build(
         [str(root / path) for path in config["dictionary"]["files"]],
         [entry for report in corpus.reports for entry in report.glossary],
@@ -506,9 +509,8 @@ def segmenter_from_config(corpus, config: dict, root, cache_dir, log=None):
         tags,
     )
     tags.update(read_tag_overrides(str(root / path) for path in section["pos_overrides"]))
-    settings = SegmentSettings.from_params(section)
     segmenter = Segmenter(
-        make_tokenizer(cache_dir, log),
+        make_engine(settings.engine, cache_dir, log),
         tags,
         dictionary,
         stopwords,

@@ -27,6 +27,7 @@ rule build_dictionary:
         code=code("build_dictionary.py"),
         settings=dictionary_settings,
         parts=lookup(dpath="segment/parts", within=config),
+        engine=lookup(dpath="segment/engine", within=config),
         jieba_cache=JIEBA_CACHE,
     script:
         "../../scripts/build_dictionary.py"
