@@ -2,21 +2,25 @@
 (results/figures/wordclouds.png, .svg).
 
 The layout is random, drawn with `figures.wordcloud_seed`: the same seed gives the same clouds.
+The font is Noto Sans SC cut down to the words drawn (gwr.fonts.font_file): wordcloud loads it
+anew for every font size it tries, which with the whole font was most of this step's time.
 For more than `figures.max_regions` regions, that many clouds (`figures.regions`, else the first
 by report id); the title says which.
 """
 
 import logging
+import tempfile
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 from gwr.figure_data import top_terms_shown
+from gwr.fonts import font_file
 from gwr.io import setup_logging
 from gwr.plotting import (
     NOTE_INCHES,
     SUPTITLE_FONT,
     TITLE_FONT,
-    cjk_font_path,
     colormap,
     grid_shape,
     new_figure,
@@ -116,14 +120,11 @@ def draw(
             available,
             max_words,
         )
-    return wordclouds_figure(
-        {region: dict(items) for region, items in terms.items()},
-        str(cjk_font_path()),
-        max_words,
-        seed,
-        cmap,
-        note,
-    )
+    clouds = {region: dict(items) for region, items in terms.items()}
+    words = "".join(term for items in clouds.values() for term in items)
+    with tempfile.TemporaryDirectory() as scratch:
+        font = font_file(words, Path(scratch) / "wordcloud_font.ttf")
+        return wordclouds_figure(clouds, str(font), max_words, seed, cmap, note)
 
 
 def main(snakemake) -> None:

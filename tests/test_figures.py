@@ -30,6 +30,7 @@ import fig_topics
 import fig_watch
 import fig_wordclouds
 import gwr.figure_data as figure_data
+import gwr.fonts as fonts
 import gwr.plotting as plotting
 import numpy as np
 import pytest
@@ -463,6 +464,35 @@ def test_word_clouds_draw_from_the_seed(seed, fig_settings, monkeypatch):
         fig_settings["cmap"],
     )
     assert np.array_equal(drawn, again)  # fixed random_state: the same layout every time
+
+
+def test_word_clouds_use_a_cut_down_font_that_draws_the_same_words(seed, tmp_path):
+    """fig_wordclouds draws with Noto Sans SC cut down to its words: every word drawn pixel for
+    pixel as with the whole font (FreeType's auto-hinter needs its reference characters:
+    gwr.fonts.HINTING_REFERENCE), and the same file from the same words."""
+    from PIL import ImageFont
+
+    terms = figure_data.load_top_terms(seed.top_terms_csv, seed.labels_by_id)
+    words = [term for items in terms.values() for term, _ in items]
+    small = fonts.font_file("".join(words), tmp_path / "a.ttf")
+    assert small.stat().st_size < cjk_font_path().stat().st_size / 50
+    assert fonts.font_file("".join(reversed(words)), tmp_path / "b.ttf").read_bytes() == (
+        small.read_bytes()
+    )
+    for size in (20, 74):  # FreeType's hinting differs by size: a small and a large one
+        whole, cut = (ImageFont.truetype(str(path), size) for path in (cjk_font_path(), small))
+        for word in words:
+            assert drawn(cut, word) == drawn(whole, word), (size, word)
+
+
+def drawn(font, text: str) -> tuple:
+    """The box and the pixels of `text` drawn in `font` by Pillow."""
+    from PIL import Image, ImageDraw
+
+    box = font.getbbox(text)
+    image = Image.new("L", (box[2] + 2, box[3] + 2))
+    ImageDraw.Draw(image).text((0, 0), text, font=font, fill=255)
+    return box, image.tobytes()
 
 
 def test_corpus_figure_names_the_missing_reports(seed):

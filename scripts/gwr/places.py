@@ -288,9 +288,9 @@ class RuleSettings:
 
 
 def default_jieba_dictionary() -> Path:
-    import jieba
+    from gwr.jieba_setup import jieba_dictionary_file
 
-    return Path(jieba.__file__).with_name("dict.txt")
+    return jieba_dictionary_file()
 
 
 def read_jieba_dictionary(path: str | Path) -> tuple[dict[str, int], dict[str, str]]:

@@ -429,12 +429,12 @@ def _default_dictionaries() -> tuple[frozenset[str], frozenset[str], frozenset[s
     dictionary file and the lists of config/config.yaml `dictionary.files`."""
     import yaml
 
-    from gwr.jieba_setup import import_jieba
+    from gwr.jieba_setup import jieba_dictionary_file
 
     words, tags = set(), {}
-    with import_jieba().get_dict_file() as handle:
+    with open(jieba_dictionary_file(), encoding="utf-8") as handle:
         for line in handle:
-            word, freq, *tag = line.decode("utf-8").split()
+            word, freq, *tag = line.split()
             if int(freq) > 0:
                 words.add(word)
                 if tag:
