@@ -7,7 +7,6 @@ import base64
 import io
 from pathlib import Path
 
-
 # FreeType's auto-hinter, which Pillow's rendering of this unhinted font goes through, sets its
 # CJK alignment zones and stem widths from these characters when the font has them (afblue.dat:
 # AF_BLUE_STRING_CJK_TOP and _BOTTOM; afscript.h: the standard characters of `hani`, 田 囗). A
