@@ -38,7 +38,14 @@ def model_selection_figure(rows: Sequence[Mapping[str, float]], chosen_k: int | 
     from matplotlib.lines import Line2D
 
     rows = sorted(rows, key=lambda row: row["k"])
+    # A K screened out (one quick fit: fewer seeds than the others) is drawn apart, hollow: its
+    # figures are not comparable with the refined K's (scripts/lda_sweep.py).
+    most = max((row.get("seeds", 1) for row in rows), default=1)
+    screened = [row for row in rows if row.get("seeds", most) < most]
+    rows = [row for row in rows if row.get("seeds", most) >= most]
     ks = np.array([row["k"] for row in rows], float)
+    all_ks = np.array(sorted(row["k"] for row in rows + screened), float)
+    screen_color = "#9c9c9c"
     grid_rows, grid_columns = grid_shape(len(METRICS), 3)
     fig = new_figure(grid_columns * MODEL_PANEL_INCHES[0], grid_rows * MODEL_PANEL_INCHES[1] + 1.0)
     axes = fig.subplots(grid_rows, grid_columns, squeeze=False).ravel()
@@ -56,8 +63,19 @@ def model_selection_figure(rows: Sequence[Mapping[str, float]], chosen_k: int | 
             at = np.flatnonzero(ks == chosen_k)
             if at.size:
                 ax.plot(ks[at], means[at], marker="o", ms=9, mfc="none", color=chosen_color)
+        if screened:
+            values = [row.get(f"{key}_mean" if has_sd else key, np.nan) for row in screened]
+            ax.plot(
+                [row["k"] for row in screened],
+                np.array(values, float),
+                linestyle="none",
+                marker="o",
+                ms=4,
+                mfc="none",
+                color=screen_color,
+            )
         ax.set_title(f"{title}\n{better}", fontsize=TITLE_FONT - 1)
-        ax.set_xticks(ks, [f"{k:g}" for k in ks], fontsize=MAX_FONT - 1)
+        ax.set_xticks(all_ks, [f"{k:g}" for k in all_ks], fontsize=MAX_FONT - 1)
         ax.tick_params(axis="y", labelsize=MAX_FONT - 1)
         ax.set_xlabel("主题数 K number of topics", fontsize=MAX_FONT)
         ax.grid(alpha=0.3)
@@ -67,11 +85,24 @@ def model_selection_figure(rows: Sequence[Mapping[str, float]], chosen_k: int | 
     handles = [
         Line2D([], [], color=line_color, marker="o", label="均值 ± 标准差 mean ± sd over seeds"),
     ]
+    if screened:
+        passes = int(screened[0].get("passes", 0))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=screen_color,
+                marker="o",
+                mfc="none",
+                linestyle="none",
+                label=f"筛除 screened out: 一次快速拟合 one fit, {passes} passes",
+            )
+        )
     if chosen_k is not None:
         handles.append(
             Line2D([], [], color=chosen_color, linestyle="--", label=f"所选 chosen K = {chosen_k}")
         )
-    fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=MAX_FONT)
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=MAX_FONT)
     fig.suptitle("主题数的选择 Choosing the number of topics", fontsize=SUPTITLE_FONT)
     return fig
 

@@ -46,6 +46,12 @@ def best_k(by_k: dict[int, dict], eligible: list[int]) -> int:
     return max(eligible, key=lambda k: (by_k[k]["summary"]["c_npmi"]["mean"], -k))
 
 
+def refined(metrics: list[dict]) -> list[dict]:
+    """The metrics of the K fitted with every seed: those the sweep did not screen out (see
+    scripts/lda_sweep.py); only they can be chosen."""
+    return [m for m in metrics if not m.get("screened_out")]
+
+
 def choose_k(metrics: list[dict], settings: dict) -> tuple[int, str]:
     """The number of topics, and why.
 
@@ -57,12 +63,19 @@ def choose_k(metrics: list[dict], settings: dict) -> tuple[int, str]:
     alone, as its author advises; the spread across seeds stops the choice from chasing noise; and
     the smallest such K gives the most readable model.
     """
-    by_k = {m["k"]: m for m in metrics}
+    every_k = sorted(m["k"] for m in metrics)
+    screened_out = [m["k"] for m in metrics if m.get("screened_out")]
+    by_k = {m["k"]: m for m in refined(metrics)}
     choice = settings["k_choice"]
     if choice != "auto":
         k = int(choice)
+        if k not in every_k:
+            raise InputError(f"lda.k_choice is {k}, which is not in lda.k {every_k}.")
         if k not in by_k:
-            raise InputError(f"lda.k_choice is {k}, which is not in lda.k {sorted(by_k)}.")
+            raise InputError(
+                f"lda.k_choice is {k}, which the sweep screened out: rerun the sweep "
+                "(the workflow refits a K named by lda.k_choice with every seed)."
+            )
         return k, f"set in the config (lda.k_choice: {k})"
     eligible = eligible_ks(by_k, settings)
     note = ""
@@ -83,6 +96,11 @@ def choose_k(metrics: list[dict], settings: dict) -> tuple[int, str]:
         f"with topic diversity >= {settings['min_topic_diversity']} and stability >= "
         f"{settings['min_stability']}: {eligible}.{note}"
     )
+    if screened_out:
+        reason += (
+            f" Screened out by one quick fit each (lda.screen_passes): K {screened_out}; "
+            f"fitted with every seed: K {sorted(by_k)}."
+        )
     return chosen, reason
 
 
@@ -92,8 +110,11 @@ def selection_rows(metrics: list[dict], chosen: int) -> list[dict]:
         row = {"k": m["k"]}
         for name in SELECTION_METRICS:
             row[f"{name}_mean"] = m["summary"][name]["mean"]
-            row[f"{name}_sd"] = m["summary"][name]["sd"]
-        row["stability"] = m["stability"]
+            # A K screened out has one fit: no spread (not a spread of 0).
+            row[f"{name}_sd"] = "" if m.get("screened_out") else m["summary"][name]["sd"]
+        row["stability"] = "" if m["stability"] is None else m["stability"]
+        row["seeds"] = len(m["seeds"])
+        row["passes"] = m.get("passes", "")
         row["kept_seed"] = m["kept_seed"]
         row["chosen"] = "yes" if m["k"] == chosen else ""
         rows.append(row)
@@ -242,6 +263,7 @@ def describe_models(model_dirs, corpus_dir, settings: dict) -> list[dict]:
 def seed_choices(metrics: list[dict], settings: dict) -> dict[int, int]:
     """The K the rule would choose from each seed's fits alone (its c_npmi and diversity, no
     spread; the stability across seeds as it is)."""
+    metrics = refined(metrics)
     seeds = [run["seed"] for run in metrics[0]["seeds"]]
     choices = {}
     for number, seed in enumerate(seeds):
@@ -258,7 +280,7 @@ def seed_choices(metrics: list[dict], settings: dict) -> dict[int, int]:
 
 def runner_up(metrics: list[dict], chosen: int, settings: dict) -> int | None:
     """The K the rule would choose without the chosen one."""
-    others = [m for m in metrics if m["k"] != chosen]
+    others = [m for m in refined(metrics) if m["k"] != chosen]
     return choose_k(others, {**settings, "k_choice": "auto"})[0] if others else None
 
 
@@ -306,28 +328,45 @@ def plain_reason(chosen: int, metrics: list[dict], settings: dict) -> tuple[str,
             f"主题数 K = {chosen} 由配置指定（lda.k_choice）。",
             f"The number of topics, K = {chosen}, is set in the config (lda.k_choice).",
         )
-    by_k = {m["k"]: m for m in metrics}
+    by_k = {m["k"]: m for m in refined(metrics)}
     best = best_k(by_k, eligible_ks(by_k, settings) or sorted(by_k))
     floors = (
         f"多样性 ≥ {settings['min_topic_diversity']}、稳定性 ≥ {settings['min_stability']}",
         f"diversity ≥ {settings['min_topic_diversity']}, stability ≥ {settings['min_stability']}",
     )
+    zh, en = screen_note(metrics, sorted(by_k))
     if best == chosen:
         return (
-            f"在主题彼此区分、换随机种子也能重现的 K 中（{floors[0]}），K = {chosen} 的主题"
+            f"{zh}在主题彼此区分、换随机种子也能重现的 K 中（{floors[0]}），K = {chosen} 的主题"
             "词最常一起出现（连贯性 NPMI 最高），所以选它。",
-            f"Among the K whose topics are distinct and reproducible across random seeds "
+            f"{en}Among the K whose topics are distinct and reproducible across random seeds "
             f"({floors[1]}), K = {chosen} has the most coherent topics (their words occur "
             "together most often: NPMI), so it is used.",
         )
     return (
-        f"在主题彼此区分、换随机种子也能重现的 K 中（{floors[0]}），K = {best} 的主题最连贯"
+        f"{zh}在主题彼此区分、换随机种子也能重现的 K 中（{floors[0]}），K = {best} 的主题最连贯"
         f"（NPMI 最高）；K = {chosen} 与它相差不到随机种子间的波动（一个标准差），主题更少、更易"
         "读，所以选它。",
-        f"Among the K whose topics are distinct and reproducible across random seeds "
+        f"{en}Among the K whose topics are distinct and reproducible across random seeds "
         f"({floors[1]}), K = {best} has the most coherent topics (NPMI); K = {chosen} is as "
         "coherent within the spread across seeds (one standard deviation) with fewer topics, "
         "easier to read, so it is used.",
+    )
+
+
+def screen_note(metrics: list[dict], kept: list[int]) -> tuple[str, str]:
+    """The screening in plain words, or nothing when every K was fitted with every seed."""
+    out = [m for m in metrics if m.get("screened_out")]
+    if not out:
+        return "", ""
+    passes = out[0]["passes"]
+    listed = "、".join(map(str, kept))
+    return (
+        f"每个 K 先用一个随机种子快速拟合一次（{passes} 遍）作筛选，其中最连贯的 K（{listed}）"
+        "再用全部种子完整拟合，只在它们之中选择。",
+        f"Every K was first screened by one quick fit (one seed, {passes} passes); the most "
+        f"coherent ones (K = {', '.join(map(str, kept))}) were fitted with every seed, and K is "
+        "chosen among them. ",
     )
 
 

@@ -1,5 +1,11 @@
-"""Rule lda_sweep: one LDA model per K of lda.k and seed of lda.seeds (gensim `LdaModel`,
-deterministic with `random_state`), measured and described (results/lda/k{K}/).
+"""Rule lda_sweep: LDA models over the K of lda.k and the seeds of lda.seeds (gensim `LdaModel`,
+deterministic with `random_state`), measured (results/lda/k{K}/).
+
+Successive halving: every K is first screened by one quick fit (the first seed,
+lda.screen_passes passes); the lda.screen_keep K of best coherence (c_npmi) among those whose
+topics are distinct enough (lda.min_topic_diversity) are then fitted with every seed and all the
+passes, as is a K named by lda.k_choice. Only those refined K can be chosen; a screened-out K
+keeps its screening fit, marked as such. (lda.screen_passes 0: every K with every seed.)
 
 The fits run in worker processes (at most the job's threads; the results do not depend on how
 many), then the coherence measures (c_v, c_npmi, u_mass: the co-occurrence counts gathered once
@@ -57,6 +63,7 @@ def equal_chunksize(documents: int, chunksize: int) -> int:
 
 
 def train(corpus, dictionary, k: int, seed: int, settings: dict):
+    """One model; `settings["passes"]` (cut by the training budget) passes."""
     from gensim.models import LdaModel
 
     return LdaModel(
@@ -179,9 +186,9 @@ def start_worker(corpus_dir: str, settings: dict) -> None:
     _WORKER["settings"] = settings
 
 
-def _fit_task(task: tuple[int, int]) -> dict:
-    k, seed = task
-    return fit(_WORKER["corpus"], k, seed, _WORKER["settings"])
+def _fit_task(task: tuple[int, int, int]) -> dict:
+    k, seed, passes = task
+    return fit(_WORKER["corpus"], k, seed, {**_WORKER["settings"], "passes": passes})
 
 
 def _coherence_task(task: tuple[str, list]) -> list[float]:
@@ -189,49 +196,137 @@ def _coherence_task(task: tuple[str, list]) -> list[float]:
     return coherence(_WORKER["corpus"], measure, topic_sets, _WORKER["settings"])
 
 
-def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None) -> list[dict]:
-    """Fit every K once per seed on the prepared corpus in `corpus_dir` and measure them, in
-    `processes` worker processes if more than one (the same results); return one result per K
-    (see `summarise`), in the order of `ks`. Each fit, as it ends, is logged to `log` (fit n of
-    N, its K, seed and seconds): a long sweep says how far it is."""
+class Runner:
+    """Fits and coherence, in this process or in a pool of `processes` worker processes (the
+    same results either way)."""
+
+    def __init__(self, corpus_dir, settings: dict, processes: int, log=None):
+        self.settings = settings
+        self.log = log
+        self.pool = None
+        self.corpus = None
+        if processes > 1:
+            self.pool = worker_pool(processes, start_worker, (str(corpus_dir), settings))
+        else:
+            self.corpus = SweepCorpus(corpus_dir)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def fits(self, tasks: list[tuple[int, int, int]], stage: str) -> dict[tuple[int, int], dict]:
+        """{(K, seed): fit} of the tasks (K, seed, passes), logged as each ends."""
+        # The largest K first: the slowest fits start early, the pool ends evenly.
+        tasks = sorted(tasks, key=lambda t: (-t[0], t[1]))
+        if self.pool is None:
+            done = (_fit_in(self.corpus, task, self.settings) for task in tasks)
+        else:
+            done = self.pool.imap_unordered(_fit_task, tasks, chunksize=1)
+        fits = {}
+        for result in done:
+            fits[(result["k"], result["seed"])] = result
+            _progress(self.log, stage, result, len(fits), len(tasks))
+        return fits
+
+    def coherence(self, measures, topic_sets) -> list[list[float]]:
+        """Each measure's score of each topic set."""
+        if self.pool is None:
+            return [coherence(self.corpus, m, topic_sets, self.settings) for m in measures]
+        return self.pool.map(_coherence_task, [(m, topic_sets) for m in measures], chunksize=1)
+
+
+def _fit_in(corpus: SweepCorpus, task: tuple[int, int, int], settings: dict) -> dict:
+    k, seed, passes = task
+    return fit(corpus, k, seed, {**settings, "passes": passes})
+
+
+def screening(ks, settings: dict, forced=None) -> bool:
+    """Whether the sweep screens its K (lda.screen_passes > 0, and fewer K to refine than K)."""
+    keep = settings["screen_keep"] + (forced is not None and forced in ks)
+    return settings["screen_passes"] > 0 and keep < len(ks) and len(settings["seeds"]) > 1
+
+
+def screen_choice(screened: dict[int, dict], settings: dict, forced=None) -> list[int]:
+    """The K refined: the lda.screen_keep of best c_npmi in their screening fit among those of
+    topic diversity >= lda.min_topic_diversity (all K if none is), and `forced`
+    (lda.k_choice, when it names a K)."""
+    fine = [
+        k for k, f in screened.items() if f["topic_diversity"] >= settings["min_topic_diversity"]
+    ] or list(screened)
+    best = sorted(fine, key=lambda k: (-round(screened[k]["c_npmi"], 9), k))
+    kept = set(best[: settings["screen_keep"]])
+    if forced is not None and forced in screened:
+        kept.add(forced)
+    return sorted(kept)
+
+
+def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=None) -> list[dict]:
+    """Fit and measure the K of `ks` on the prepared corpus in `corpus_dir` (screened first: see
+    the module's note; `forced` is a K that must be refined, lda.k_choice), in `processes` worker
+    processes if more than one (the same results); return one result per K (see `summarise`),
+    in the order of `ks`. Each fit, as it ends, is logged to `log` (fit n of N, its K, seed and
+    seconds): a long sweep says how far it is."""
     documents = len(corpus_stream(corpus_dir, TRAIN))
     for k in ks:
         check_k(k, documents, settings)
-    # The largest K first: the slowest fits start early, the pool ends evenly.
-    tasks = sorted(
-        ((k, seed) for k in ks for seed in settings["seeds"]), key=lambda t: (-t[0], t[1])
-    )
-    order = [(k, seed) for k in ks for seed in settings["seeds"]]
-    if processes <= 1 or len(tasks) <= 1:
-        corpus = SweepCorpus(corpus_dir)
-        fits = {}
-        for k, seed in tasks:
-            fits[(k, seed)] = fit(corpus, k, seed, settings)
-            _progress(log, fits[(k, seed)], len(fits), len(tasks))
-        topic_sets = [fits[key]["topics"] for key in order]
-        scores = [coherence(corpus, m, topic_sets, settings) for m in COHERENCE_MEASURES]
-    else:
-        with worker_pool(
-            min(processes, len(tasks)), start_worker, (str(corpus_dir), settings)
-        ) as pool:
-            fits = {}
-            for done in pool.imap_unordered(_fit_task, tasks, chunksize=1):
-                fits[(done["k"], done["seed"])] = done
-                _progress(log, done, len(fits), len(tasks))
-            topic_sets = [fits[key]["topics"] for key in order]
-            scores = pool.map(
-                _coherence_task, [(m, topic_sets) for m in COHERENCE_MEASURES], chunksize=1
-            )
+    seeds = settings["seeds"]
+    screen = screening(ks, settings, forced)
+    tasks_screen = [(k, seeds[0], settings["screen_passes"]) for k in ks] if screen else []
+    with Runner(corpus_dir, settings, min(processes, len(ks) * len(seeds)), log) as runner:
+        screened = {}
+        refined = list(ks)
+        if screen:
+            screened = runner.fits(tasks_screen, "screen")
+            order = sorted(screened)
+            (npmi,) = runner.coherence(["c_npmi"], [screened[key]["topics"] for key in order])
+            by_k = {
+                key[0]: {**screened[key], "c_npmi": value}
+                for key, value in zip(order, npmi, strict=True)
+            }
+            refined = screen_choice(by_k, settings, forced)
+            if log is not None:
+                log.info(
+                    "screen (seed %d, %d passes): c_npmi %s; refined: K %s",
+                    seeds[0],
+                    settings["screen_passes"],
+                    {k: round(by_k[k]["c_npmi"], 4) for k in sorted(by_k)},
+                    refined,
+                )
+        fits = runner.fits(
+            [(k, seed, settings["passes"]) for k in refined for seed in seeds], "fit"
+        )
+        kept_screens = {
+            (k, seeds[0]): screened[(k, seeds[0])] for k in ks if k not in refined and screen
+        }
+        final = {**fits, **kept_screens}
+        order = sorted(final)
+        scores = runner.coherence(COHERENCE_MEASURES, [final[key]["topics"] for key in order])
     for measure, values in zip(COHERENCE_MEASURES, scores, strict=True):
         for key, value in zip(order, values, strict=True):
-            fits[key][measure] = value
-    return [summarise(k, [fits[(k, seed)] for seed in settings["seeds"]]) for k in ks]
+            final[key][measure] = value
+    passes = effective_passes(documents, settings)
+    screen_passes = effective_passes(documents, {**settings, "passes": settings["screen_passes"]})
+    results = []
+    for k in ks:
+        if k in refined:
+            results.append({**summarise(k, [fits[(k, seed)] for seed in seeds]), "passes": passes})
+        else:
+            only = summarise(k, [final[(k, seeds[0])]])
+            results.append(
+                {**only, "screened_out": True, "stability": None, "passes": screen_passes}
+            )
+    return results
 
 
-def _progress(log, done: dict, count: int, total: int) -> None:
+def _progress(log, stage: str, done: dict, count: int, total: int) -> None:
     if log is not None:
         log.info(
-            "fit %d of %d: K=%d seed=%d, %.1f s",
+            "%s %d of %d: K=%d seed=%d, %.1f s",
+            stage,
             count,
             total,
             done["k"],
@@ -300,11 +395,16 @@ def summarise(k: int, fits: list[dict]) -> dict:
 
 def metrics_record(result: dict, settings: dict, documents: int, terms: int) -> dict:
     kept = result["runs"][result["kept"]]
+    screened_out = result.get("screened_out", False)
     return {
         "k": result["k"],
         "unit": settings["unit"],
         "documents": documents,
         "terms": terms,
+        # A K screened out was fitted once (the first seed, lda.screen_passes passes): it cannot
+        # be chosen, and its figures are not comparable with the refined K's.
+        "screened_out": screened_out,
+        "passes": result["passes"],
         "seeds": [
             {
                 "seed": run["seed"],
@@ -317,7 +417,9 @@ def metrics_record(result: dict, settings: dict, documents: int, terms: int) -> 
         "stability": result["stability"],
         "kept_seed": kept["seed"],
         "kept_because": (
-            "medoid: its topics agree best with the other seeds' topics "
+            "screened out: the screening fit, the one fit of this K"
+            if screened_out
+            else "medoid: its topics agree best with the other seeds' topics "
             "(mean matched cosine similarity of topic-word distributions)"
         ),
     }
@@ -350,7 +452,8 @@ def main(snakemake) -> None:
         snakemake.threads,
         samples["evaluation_documents"],
     )
-    results = sweep(corpus_dir, ks, settings, snakemake.threads, log)
+    forced = snakemake.params.forced_k
+    results = sweep(corpus_dir, ks, settings, snakemake.threads, log, forced)
     for result in results:
         for run in result["runs"]:
             log.info(

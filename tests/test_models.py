@@ -15,7 +15,7 @@ from lda_choose import (
 )
 from lda_prepare import build_documents, prepare, sample_indices, write_corpus
 from lda_shares import bootstrap_interval, halves_check, share_tables
-from lda_sweep import effective_passes, matched_similarity, sweep
+from lda_sweep import effective_passes, matched_similarity, screen_choice, screening, sweep
 from tfidf import run as run_tfidf
 
 TFIDF = {
@@ -274,6 +274,10 @@ LDA = {
     "coherence_topn": 3,
     "diversity_topn": 3,
     "training_budget": 1000,
+    # No screening (see test_screening_…): every K with every seed.
+    "screen_passes": 0,
+    "screen_keep": 1,
+    "min_topic_diversity": 0.0,
 }
 
 
@@ -306,6 +310,60 @@ def test_fitting_is_deterministic_and_independent_of_the_processes(tmp_path):
         for run_a, run_b in zip(a["runs"], b["runs"], strict=True):
             assert run_a["metrics"] == run_b["metrics"]
             assert np.array_equal(run_a["model"].get_topics(), run_b["model"].get_topics())
+
+
+def test_screening_refits_the_best_k_with_every_seed_and_keeps_the_others_apart(tmp_path):
+    """Successive halving: one quick fit per K, the best `screen_keep` refitted with every seed
+    exactly as an unscreened sweep fits them; the others keep their one fit, marked; the same
+    with worker processes."""
+    corpus_dir, _ = prepared_corpus(tmp_path / "corpus")
+    screened = dict(LDA, screen_passes=1, screen_keep=1)
+    assert screening([2, 3, 4], screened) and not screening([2, 3, 4], LDA)
+    assert not screening([2], screened)  # nothing to screen out
+    assert not screening([2, 3], screened, forced=3)  # keep 1 + the named K: both
+    full = sweep(corpus_dir, [2, 3, 4], LDA)
+    one, two = (sweep(corpus_dir, [2, 3, 4], screened, processes=n) for n in (1, 2))
+    for a, b in zip(one, two, strict=True):
+        assert a["summary"] == b["summary"] and a.get("screened_out") == b.get("screened_out")
+    kept = [r for r in one if not r.get("screened_out")]
+    out = [r for r in one if r.get("screened_out")]
+    assert len(kept) == 1 and len(out) == 2
+    assert [len(r["runs"]) for r in out] == [1, 1] and all(r["stability"] is None for r in out)
+    assert all(r["passes"] == 1 for r in out) and kept[0]["passes"] == LDA["passes"]
+    same = next(r for r in full if r["k"] == kept[0]["k"])
+    assert same["summary"] == kept[0]["summary"] and same["kept"] == kept[0]["kept"]
+    for run_a, run_b in zip(same["runs"], kept[0]["runs"], strict=True):
+        assert np.array_equal(run_a["model"].get_topics(), run_b["model"].get_topics())
+    # A K named by lda.k_choice is refined too.
+    forced = sweep(corpus_dir, [2, 3, 4], screened, forced=out[0]["k"])
+    assert {r["k"] for r in forced if not r.get("screened_out")} == {kept[0]["k"], out[0]["k"]}
+
+
+def test_screen_choice_keeps_the_most_coherent_distinct_k():
+    fits = {
+        4: {"c_npmi": -0.10, "topic_diversity": 0.8},
+        8: {"c_npmi": -0.02, "topic_diversity": 0.7},
+        12: {"c_npmi": -0.05, "topic_diversity": 0.6},
+        16: {"c_npmi": 0.05, "topic_diversity": 0.3},  # most coherent, but its topics overlap
+    }
+    settings = {"screen_keep": 2, "min_topic_diversity": 0.5}
+    assert screen_choice(fits, settings) == [8, 12]
+    assert screen_choice(fits, settings, forced=4) == [4, 8, 12]
+    assert screen_choice(fits, dict(settings, min_topic_diversity=0.9)) == [8, 16]  # none: all
+
+
+def test_choose_k_only_among_the_k_fitted_with_every_seed():
+    metrics = [
+        dict(summary(-0.05, 0.01), k=4),
+        dict(summary(-0.04, 0.01), k=8),
+        {**summary(0.10, 0.0), "k": 12, "screened_out": True, "stability": None, "passes": 3},
+    ]
+    k, reason = choose_k(metrics, CHOICE)
+    assert k == 4 and "Screened out" in reason and "K [12]" in reason
+    with pytest.raises(InputError, match="screened out"):
+        choose_k(metrics, dict(CHOICE, k_choice=12))
+    zh, en = plain_reason(4, metrics, CHOICE)
+    assert "筛选" in zh and "screened by one quick fit (one seed, 3 passes)" in en
 
 
 def test_passes_and_samples_shrink_only_on_a_large_corpus():

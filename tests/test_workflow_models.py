@@ -59,13 +59,21 @@ def test_every_k_is_fitted_and_described(seed_run):
         assert {"c_v", "c_npmi", "u_mass", "perplexity", "topic_diversity"} <= set(
             metrics["summary"]
         )
-        assert len(metrics["seeds"]) == len(config["seeds"])
-        assert metrics["kept_seed"] in config["seeds"]
+        if metrics["screened_out"]:  # one quick fit (lda.screen_passes): no stability
+            assert [run["seed"] for run in metrics["seeds"]] == config["seeds"][:1]
+            assert metrics["passes"] == config["screen_passes"] and metrics["stability"] is None
+        else:
+            assert len(metrics["seeds"]) == len(config["seeds"])
+            assert metrics["kept_seed"] in config["seeds"]
+        refined = [r for r in selection if int(r["seeds"]) == len(config["seeds"])]
         topics = [r for r in sweep_topics if r["k"] == str(k)]
         assert len(topics) == k * config["top_terms"] * 2
         assert {int(r["topic"]) for r in topics} == set(range(1, k + 1))
         labels = [r["topic_label"] for r in topics if r["rank"] == "1"][::2]
         assert len(set(labels)) == k
+    # Successive halving: screen_keep K refined with every seed, the chosen among them.
+    assert len(refined) == config["screen_keep"] < len(config["k"])
+    assert next(r for r in selection if r["chosen"] == "yes") in refined
     # Only the chosen K is applied to every document (results/lda/chosen).
     assert not list((seed_run / "results" / "lda").glob("k*/doc_topics.csv"))
     documents = read_csv(seed_run / "results" / "lda" / "documents.csv")
@@ -117,7 +125,9 @@ def test_the_parallel_sweep_gives_the_serial_results(seed_run):
     settings = config_of(seed_run)["lda"]
     lda = seed_run / "results" / "lda"
     assert "2 process(es)" in (seed_run / "results" / "logs" / "lda_sweep.log").read_text()
-    ks = settings["k"][:2]
+    selection = read_csv(lda / "model_selection.csv")
+    ks = [int(r["k"]) for r in selection if int(r["seeds"]) == len(settings["seeds"])][:2]
+    # Two K of those the screen refined: fewer than screen_keep, so fitted with every seed.
     for result in sweep(lda / "corpus", ks, settings, processes=1):
         metrics = json.loads((lda / f"k{result['k']}" / "metrics.json").read_text("utf-8"))
         for run, recorded in zip(result["runs"], metrics["seeds"], strict=True):
@@ -312,10 +322,14 @@ UPSTREAM = ("split_reports", "build_dictionary", "segment", "vocabulary")
 
 def test_reruns_touch_only_what_a_change_affects(seed_run):
     ks = config_of(seed_run)["lda"]["k"]
-    # Choosing another K: only the choice and what shows it (similarity, figures, page).
+    # Choosing another K: the sweep (which fits a named K with every seed, screened out or
+    # not), the choice and what shows it; not the corpus.
     jobs = with_lda(seed_run, **{"lda.k_choice": ks[0]})
-    assert jobs["lda_choose"] == 1 and "lda_sweep" not in jobs and "tfidf" not in jobs
+    assert jobs["lda_choose"] == 1 and jobs["lda_sweep"] == 1 and "tfidf" not in jobs
     assert not set(jobs) & {*UPSTREAM, "lda_prepare"}
+    # The choice's own floors and the labels: the choice, not the fits.
+    jobs = with_lda(seed_run, **{"lda.min_stability": 0.5})
+    assert jobs["lda_choose"] == 1 and "lda_sweep" not in jobs
     # One more K: the sweep (one job) and the choice; the corpus is not rebuilt.
     jobs = with_lda(seed_run, **{"lda.k": [*ks, 7]})
     assert jobs["lda_sweep"] == 1 and jobs["lda_choose"] == 1

@@ -170,6 +170,9 @@ LDA_PREPARE_KEYS = (
 LDA_SWEEP_KEYS = (
     "unit",
     "seeds",
+    "screen_passes",
+    "screen_keep",
+    "min_topic_diversity",
     "passes",
     "training_budget",
     "iterations",
@@ -217,6 +220,12 @@ def lda_sweep_settings(wildcards):
     """Training and measuring the models: not the K list (a param of its own), not how K is
     chosen or the topics described, not the number of processes."""
     return lda_settings(LDA_SWEEP_KEYS)
+
+
+def lda_forced_k(wildcards):
+    """The K named by lda.k_choice (the sweep fits it with every seed), or None (auto)."""
+    choice = config["lda"]["k_choice"]
+    return None if choice == "auto" else int(choice)
 
 
 def lda_choose_settings(wildcards):

@@ -76,6 +76,7 @@ rule lda_sweep:
         code=code("lda_sweep.py"),
         ks=LDA_KS,
         settings=lda_sweep_settings,
+        forced_k=lda_forced_k,
     script:
         "../../scripts/lda_sweep.py"
 
