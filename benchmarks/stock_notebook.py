@@ -1,8 +1,10 @@
 """The stock notebook recipe, end to end, as one process: what the workflow's speed is compared to.
 
     python benchmarks/stock_notebook.py SEED_FILE OUT_DIR
+    python benchmarks/stock_notebook.py FOLDER OUT_DIR      # every *.txt of a folder of reports
 
-Reads the text, takes its lines of some length as paragraphs, cuts them with raw `jieba.lcut`,
+Reads the text (or each one-report file of a folder, in name order), takes its lines of some
+length as paragraphs, cuts them with raw `jieba.lcut`,
 drops a tiny stopword list, fits one gensim `LdaModel` with K=10 (gensim's default training, a
 fixed seed) and draws one heatmap (paragraph x topic) to OUT_DIR/stock_heatmap.png. The scale
 benchmark (benchmarks/scale.py) times this whole process, imports included, as it times the
@@ -32,7 +34,10 @@ def main() -> None:
 
     source, out = Path(sys.argv[1]), Path(sys.argv[2])
     jieba.setLogLevel(60)
-    lines = source.read_text("utf-8").splitlines()
+    files = sorted(source.glob("*.txt")) if source.is_dir() else [source]
+    lines = [
+        line for path in files for line in path.read_text("utf-8", errors="replace").splitlines()
+    ]
     paragraphs = [line.strip() for line in lines if len(line.strip()) >= MIN_PARAGRAPH_CHARS]
     texts = [
         [w for w in jieba.lcut(p) if w.strip() and w not in TINY_STOPWORDS] for p in paragraphs
