@@ -17,6 +17,10 @@
    same when the tokens are: every later step is deterministic).
 4. Peak memory of any job (Snakemake's benchmark files), an up-to-date rerun, and a rerun of the
    seed after one stopword is added (its most frequent token).
+5. The LDA sweep (issue "Topics a reader can trust": at least 3.5x faster at equal or better
+   coherence and stability) on the 80 reports of ../shared (provinces and the national series):
+   this workflow with and without screening, and the batch's first commit, each run up to the
+   choice of K; the lda_sweep job's wall time from its benchmark file.
 
 Writes results/benchmarks/speed_targets.csv (target, measured, threshold, met, note) and
 speed_rules.csv (CPU and wall time per rule and run: the profile behind a missed target).
@@ -327,12 +331,78 @@ def synthetic(size: int, work: Path, cores: int, log: Path, results: Results, ba
     shutil.rmtree(old, ignore_errors=True)
 
 
+def sweep_corpus() -> tuple[list[str], str]:
+    """The 31 provincial reports and the 49 national reports (80), with the national manifest."""
+    return (
+        [str(PROVINCES / "*.txt"), str(NATIONAL / "*.txt")],
+        str(NATIONAL / "manifest.csv"),
+    )
+
+
+def chosen_quality(workdir: Path) -> dict:
+    """The chosen K of a run, its mean c_npmi and its stability (model_selection.csv)."""
+    rows = read_csv(workdir / "results" / "lda" / "model_selection.csv")
+    row = next(r for r in rows if r["chosen"] == "yes")
+    return {
+        "k": int(row["k"]),
+        "c_npmi": float(row["c_npmi_mean"]),
+        "stability": float(row["stability"]),
+    }
+
+
+def sweep_job(workdir: Path) -> dict:
+    job = next(j for j in rule_benchmarks(workdir / "results") if j["rule"] == "lda_sweep")
+    return job
+
+
+def sweep_against_baseline(work: Path, cores: int, log: Path, results: Results, baseline) -> None:
+    """The LDA sweep on the 80 reports: this workflow (with and without screening) against the
+    batch's first commit, each run up to the choice of K."""
+    if baseline is None or not (NATIONAL / "manifest.csv").exists():
+        results.target("the LDA sweep, 80 reports: speed-up", None, ">= 3.5", None)
+        return
+    inputs, manifest = sweep_corpus()
+    target = "results/lda/model_selection.csv"
+    runs = {}
+    for name, source, values in (
+        ("now", None, {}),
+        ("now, no screening", None, {"lda.screen_passes": 0}),
+        (BASELINE, baseline, {}),
+    ):
+        workdir = work / f"sweep-{len(runs)}"
+        if source is None:
+            copy_project(workdir)
+        else:
+            shutil.copytree(source, workdir)
+        set_config(workdir, inputs=inputs, manifest=manifest, **values)
+        snakemake(workdir, cores, log, target)
+        runs[name] = {"job": sweep_job(workdir), **chosen_quality(workdir)}
+        print(f"sweep {name}: {runs[name]}", flush=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+    old, now = runs[BASELINE], runs["now"]
+    speedup = round(old["job"]["wall_s"] / now["job"]["wall_s"], 2)
+    quality = now["c_npmi"] >= old["c_npmi"] and now["stability"] >= old["stability"]
+    unscreened = runs["now, no screening"]
+    results.target(
+        f"the LDA sweep on the 80 reports: speed-up over {BASELINE}",
+        speedup,
+        ">= 3.5, at equal or better coherence and stability",
+        speedup >= 3.5 and quality,
+        f"{old['job']['wall_s']:.0f} s ({old['job']['cpu_s']:.0f} CPU-s), K={old['k']} c_npmi "
+        f"{old['c_npmi']:+.4f} stability {old['stability']:.3f} -> {now['job']['wall_s']:.0f} s "
+        f"({now['job']['cpu_s']:.0f} CPU-s), K={now['k']} c_npmi {now['c_npmi']:+.4f} stability "
+        f"{now['stability']:.3f}; without screening {unscreened['job']['wall_s']:.0f} s, "
+        f"K={unscreened['k']}",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=SIZES)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3, help="seed/stock pairs timed")
     parser.add_argument("--baseline", default=BASELINE, help="the commit compared with")
+    parser.add_argument("--no-sweep", action="store_true", help="skip the sweep on 80 reports")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "benchmarks")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     args = parser.parse_args()
@@ -347,7 +417,9 @@ def main() -> None:
         reruns(seed, "the seed", args.cores, log, results)
         stopword_rerun(seed, args.cores, log, results)
         corpus_against_stock(work, args.cores, log, results)
-        baseline = baseline_copy(args.baseline, work / "baseline") if args.sizes else None
+        baseline = baseline_copy(args.baseline, work / "baseline")
+        if not args.no_sweep:
+            sweep_against_baseline(work, args.cores, log, results, baseline)
         for size in args.sizes:
             synthetic(size, work, args.cores, log, results, baseline)
     finally:

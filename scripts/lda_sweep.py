@@ -275,6 +275,11 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=N
         check_k(k, documents, settings)
     seeds = settings["seeds"]
     screen = screening(ks, settings, forced)
+    passes = effective_passes(documents, settings)
+    screen_passes = effective_passes(documents, {**settings, "passes": settings["screen_passes"]})
+    # On a corpus large enough for the training budget to cut the passes to the screen's, a
+    # screening fit is the full fit of its K and seed: it is kept, not made again.
+    reuse = screen_passes == passes
     tasks_screen = [(k, seeds[0], settings["screen_passes"]) for k in ks] if screen else []
     with Runner(corpus_dir, settings, min(processes, len(ks) * len(seeds)), log) as runner:
         screened = {}
@@ -292,13 +297,18 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=N
                 log.info(
                     "screen (seed %d, %d passes): c_npmi %s; refined: K %s",
                     seeds[0],
-                    settings["screen_passes"],
+                    screen_passes,
                     {k: round(by_k[k]["c_npmi"], 4) for k in sorted(by_k)},
                     refined,
                 )
-        fits = runner.fits(
-            [(k, seed, settings["passes"]) for k in refined for seed in seeds], "fit"
-        )
+        done = {key: fit for key, fit in screened.items() if reuse and key[0] in refined}
+        tasks = [
+            (k, seed, settings["passes"])
+            for k in refined
+            for seed in seeds
+            if (k, seed) not in done
+        ]
+        fits = {**done, **runner.fits(tasks, "fit")}
         kept_screens = {
             (k, seeds[0]): screened[(k, seeds[0])] for k in ks if k not in refined and screen
         }
@@ -308,8 +318,6 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=N
     for measure, values in zip(COHERENCE_MEASURES, scores, strict=True):
         for key, value in zip(order, values, strict=True):
             final[key][measure] = value
-    passes = effective_passes(documents, settings)
-    screen_passes = effective_passes(documents, {**settings, "passes": settings["screen_passes"]})
     results = []
     for k in ks:
         if k in refined:

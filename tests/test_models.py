@@ -322,6 +322,11 @@ def test_screening_refits_the_best_k_with_every_seed_and_keeps_the_others_apart(
     assert not screening([2], screened)  # nothing to screen out
     assert not screening([2, 3], screened, forced=3)  # keep 1 + the named K: both
     full = sweep(corpus_dir, [2, 3, 4], LDA)
+    # With as many passes as a full fit, the screening fit is the refined K's first fit, kept.
+    again = sweep(corpus_dir, [2, 3, 4], dict(screened, screen_passes=LDA["passes"]))
+    for result in (r for r in again if not r.get("screened_out")):
+        same = next(r for r in full if r["k"] == result["k"])
+        assert same["summary"] == result["summary"] and same["kept"] == result["kept"]
     one, two = (sweep(corpus_dir, [2, 3, 4], screened, processes=n) for n in (1, 2))
     for a, b in zip(one, two, strict=True):
         assert a["summary"] == b["summary"] and a.get("screened_out") == b.get("screened_out")
