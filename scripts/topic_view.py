@@ -80,22 +80,15 @@ def rank_pool(pool: list, terms: list, lam: float, shared_last: bool = True) -> 
 
 def jensen_shannon_distances(distributions: np.ndarray) -> np.ndarray:
     """K x K Jensen–Shannon distances (the square root of the divergence, logarithms base 2:
-    a metric between 0 and 1) between the rows of `distributions` (each summing to 1)."""
+    a metric between 0 and 1) between the rows of `distributions` (scipy's, as the similarity
+    step measures reports)."""
+    from scipy.spatial.distance import jensenshannon
+
     p = np.asarray(distributions, dtype=float)
     p = p / p.sum(axis=1, keepdims=True)
-    k = len(p)
-    distances = np.zeros((k, k))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_p = np.where(p > 0, np.log2(p), 0.0)
-        for a in range(k):
-            for b in range(a + 1, k):
-                m = (p[a] + p[b]) / 2
-                log_m = np.where(m > 0, np.log2(m), 0.0)
-                kl_a = np.sum(np.where(p[a] > 0, p[a] * (log_p[a] - log_m), 0.0))
-                kl_b = np.sum(np.where(p[b] > 0, p[b] * (log_p[b] - log_m), 0.0))
-                divergence = max(0.0, (kl_a + kl_b) / 2)
-                distances[a, b] = distances[b, a] = math.sqrt(divergence)
-    return distances
+    distances = np.nan_to_num(jensenshannon(p[:, None, :], p[None, :, :], axis=-1, base=2))
+    np.fill_diagonal(distances, 0.0)
+    return np.maximum(distances, distances.T)
 
 
 def principal_coordinates(distances: np.ndarray, dims: int = MAP_DIMENSIONS):

@@ -4,6 +4,7 @@ terms of real reports."""
 import math
 from collections import Counter
 
+import numpy as np
 import pytest
 from conftest import ROOT, SEED, SHIPPED_CONFIG
 from gwr.keyness import critical_g2, g2, key_terms, log_ratio, matrix_of, p_value, significant_g2
@@ -47,6 +48,12 @@ def test_p_values_and_the_critical_values_of_chi_square():
     assert critical_g2(0.05) == pytest.approx(3.8415, abs=1e-4)
     assert critical_g2(0.001) == pytest.approx(10.8276, abs=1e-4)
     assert float(p_value(10.8276)) == pytest.approx(0.001, rel=1e-3)
+    # scipy.special's functions are those scipy.stats.chi2 calls: the very same numbers.
+    from scipy.stats import chi2
+
+    values = np.array([0.0, 0.3, 3.84, 10.83, 57.5, 400.0])
+    assert np.array_equal(p_value(values), chi2.sf(values, 1))
+    assert all(critical_g2(p) == chi2.isf(p, 1) for p in (0.05, 0.01, 0.001, 1e-6))
 
 
 def test_a_term_every_text_uses_is_never_a_key_term():
