@@ -45,10 +45,31 @@ def test_user_dictionary_and_vocabulary(seed_run):
     assert ("推进", "stopword") in dropped and ("北京", "place_name") in dropped
 
 
-def test_jieba_cache_is_project_local_and_quiet(seed_run):
-    assert (seed_run / ".cache" / "jieba" / "jieba.cache").exists()
+def test_the_default_engine_builds_no_jieba_cache(seed_run):
+    """rjieba (segment.engine's default) builds its dictionary in memory: no jieba cache."""
+    assert not (seed_run / ".cache" / "jieba" / "jieba.cache").exists()
     log = (seed_run / "results" / "logs" / "build_dictionary.log").read_text("utf-8")
-    assert "Prefix dict has been built" in log
+    assert "Prefix dict" not in log
+
+
+def test_jieba_cache_is_project_local_and_quiet(tmp_path):
+    """The jieba engine keeps its cache in the folder it is given (the workflow's
+    .cache/jieba/), and its start-up messages go to the step's log."""
+    import logging
+
+    from gwr.jieba_setup import make_engine
+
+    log = logging.getLogger("test_jieba_cache")
+    handler = logging.FileHandler(tmp_path / "step.log", encoding="utf-8")
+    log.addHandler(handler)
+    try:
+        engine = make_engine("jieba", tmp_path / "cache", log)
+        assert engine.lcut("接诉即办", True)
+    finally:
+        handler.close()
+        log.removeHandler(handler)
+    assert (tmp_path / "cache" / "jieba.cache").exists()
+    assert "Prefix dict has been built" in (tmp_path / "step.log").read_text("utf-8")
 
 
 def test_jieba_prints_nothing_to_the_console(tmp_path):

@@ -188,7 +188,7 @@ class SeedMatcher:
         self.pattern = re.compile("|".join(re.escape(term) for term in ordered))
 
     def terms(self, text: str) -> Counter:
-        return Counter(match.group() for match in self.pattern.finditer(text))
+        return Counter(self.pattern.findall(text))
 
     def scores(self, text: str) -> Counter:
         return self.domain_scores(self.terms(text))
@@ -227,7 +227,12 @@ def character_ngrams(text: str, sizes: tuple[int, int]) -> list[str]:
     grams: list[str] = []
     for run in CJK_RUN.findall(text):
         for n in range(low, high + 1):
-            grams.extend(run[i : i + n] for i in range(len(run) - n + 1))
+            if n == 1:
+                grams.extend(run)
+            elif n == 2:  # the common case, without a slice per gram
+                grams.extend(map(str.__add__, run[:-1], run[1:]))
+            else:
+                grams.extend(run[i : i + n] for i in range(len(run) - n + 1))
     return grams
 
 

@@ -110,16 +110,27 @@ def draw_series(ax, years, values, low, high, color, style, label, band: bool) -
     """A region's line over its years: solid between adjacent years, dotted across a gap;
     its interval as a band over each run of adjacent years (a bar where a year stands alone)."""
     ax.plot(years, values, linestyle="none", marker="o", markersize=MARKER_SIZE, color=color)
-    for start in range(len(years) - 1):
-        gap = years[start + 1] - years[start] > 1
-        ax.plot(
-            years[start : start + 2],
-            values[start : start + 2],
-            linestyle=GAP_STYLE if gap else style,
-            linewidth=LINE_WIDTH,
-            color=color,
-            label=label if start == 0 else None,
-        )
+    # Two lines, not one per pair of years (a thousand reports made tens of thousands of lines):
+    # the runs of adjacent years, broken at each gap (NaN ends a line), and the gaps' segments.
+    years, values = np.asarray(years, float), np.asarray(values, float)
+    gaps = np.flatnonzero(np.diff(years) > 1)
+    solid_x, solid_y = np.insert(years, gaps + 1, np.nan), np.insert(values, gaps + 1, np.nan)
+    gap_x = np.column_stack([years[gaps], years[gaps + 1], np.full(len(gaps), np.nan)]).ravel()
+    gap_y = np.column_stack([values[gaps], values[gaps + 1], np.full(len(gaps), np.nan)]).ravel()
+    first_gap = len(years) > 1 and years[1] - years[0] > 1
+    for x, y, line, first in (
+        (solid_x, solid_y, style, not first_gap),
+        (gap_x, gap_y, GAP_STYLE, first_gap),
+    ):
+        if len(x) and np.isfinite(x).sum() > 1:
+            ax.plot(
+                x,
+                y,
+                linestyle=line,
+                linewidth=LINE_WIDTH,
+                color=color,
+                label=label if first else None,
+            )
     if band and not np.isnan(low).all():
         breaks = np.flatnonzero(np.diff(years) > 1) + 1
         for run in np.split(np.arange(len(years)), breaks):

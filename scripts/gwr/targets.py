@@ -751,7 +751,8 @@ def _paragraph_rows(paragraph, frame, statement_from, year, cued, settings):
     starts = [at for at in (statement_from, *statements) if at is not None]
     statement_start = min(starts) if starts else None
     found_quantities = quantities(text, vocabulary)
-    found_names = names(text, vocabulary)
+    # (Names only matter beside a quantity: most paragraphs state none.)
+    found_names = names(text, vocabulary) if found_quantities else []
     rows = []
     for lo, hi in _spans(text, SENTENCE_END):
         in_sentence = [q for q in found_quantities if lo <= q.start < hi]
