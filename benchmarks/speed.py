@@ -60,6 +60,8 @@ RERUN_S_MAX = 2.0
 STOPWORD_RERUN_S_MAX = 8.0
 STOPWORD_LIST = "config/stopwords/government_boilerplate.txt"
 
+# What the benchmark measures, in this order (--stages picks some).
+STAGES = ("seed", "corpus", "sweep", "sizes")
 RULE_COLUMNS = ["run", "rule", "jobs", "wall_s", "cpu_s", "peak_mb"]
 TARGET_COLUMNS = ["target", "measured", "threshold", "met", "note"]
 
@@ -402,7 +404,13 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3, help="seed/stock pairs timed")
     parser.add_argument("--baseline", default=BASELINE, help="the commit compared with")
-    parser.add_argument("--no-sweep", action="store_true", help="skip the sweep on 80 reports")
+    parser.add_argument(
+        "--stages",
+        nargs="+",
+        default=list(STAGES),
+        choices=list(STAGES),
+        help="what to measure (default: all)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "benchmarks")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     args = parser.parse_args()
@@ -413,15 +421,18 @@ def main() -> None:
     print(f"working in {work}; Snakemake's output goes to {log}", flush=True)
     results = Results(args.out)
     try:
-        seed = seed_against_stock(work, args.cores, args.repeats, log, results)
-        reruns(seed, "the seed", args.cores, log, results)
-        stopword_rerun(seed, args.cores, log, results)
-        corpus_against_stock(work, args.cores, log, results)
+        if "seed" in args.stages:
+            seed = seed_against_stock(work, args.cores, args.repeats, log, results)
+            reruns(seed, "the seed", args.cores, log, results)
+            stopword_rerun(seed, args.cores, log, results)
+        if "corpus" in args.stages:
+            corpus_against_stock(work, args.cores, log, results)
         baseline = baseline_copy(args.baseline, work / "baseline")
-        if not args.no_sweep:
+        if "sweep" in args.stages:
             sweep_against_baseline(work, args.cores, log, results, baseline)
-        for size in args.sizes:
-            synthetic(size, work, args.cores, log, results, baseline)
+        if "sizes" in args.stages:
+            for size in args.sizes:
+                synthetic(size, work, args.cores, log, results, baseline)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
