@@ -97,3 +97,20 @@ def test_synthetic_reports_keep_plausible_unique_years_at_any_size():
     assert len(set(keys)) == len(keys)  # region (the template), year and parent unique
     assert min(year for _, year, _ in keys) >= FIRST_YEAR
     assert max(year for _, year, _ in keys) == 2025
+
+
+def test_the_62_report_benchmark_corpus_is_the_provinces_and_the_national_reports_of_1987_on(
+    provinces, tmp_path
+):
+    """benchmarks/speed.py's corpus: 31 provincial reports and the 31 national ones 1987–2022,
+    the manifest cut to those years (the workflow refuses rows that match no input), and one
+    folder of the same 62 files for the stock recipe."""
+    from speed import NATIONAL, benchmark_corpus
+
+    if not (NATIONAL / "manifest.csv").exists():
+        pytest.skip(f"the national series is not at {NATIONAL} (../shared is absent)")
+    inputs, manifest, folder = benchmark_corpus(tmp_path)
+    assert len(inputs) == 62 == len(list(folder.glob("*.txt")))
+    years = [int(row["year"]) for row in read_csv(manifest)]
+    assert len(years) == 31 and min(years) == 1987 and max(years) == 2022
+    assert {row["file"] for row in read_csv(manifest)} <= {p.name for p in folder.iterdir()}
