@@ -535,6 +535,8 @@ METRIC_COLUMNS = [
     "perplexity_mean",
     "topic_diversity_mean",
     "stability",
+    "seeds",
+    "passes",
     "kept_seed",
     "chosen",
 ]
