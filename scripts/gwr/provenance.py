@@ -25,13 +25,26 @@ def _is_main_block(node) -> bool:
     )
 
 
+# The fields of a node that hold statements: an import is a statement, so only these are walked
+# (not the expressions, most of a module's nodes).
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
 def _nodes(tree):
-    """Every node of `tree` except those of its `if __name__ == "__main__":` blocks."""
+    """Every statement of `tree` (and its handlers and cases) except those of its
+    `if __name__ == "__main__":` blocks."""
     todo = [tree]
     while todo:
         node = todo.pop()
         yield node
-        todo.extend(child for child in ast.iter_child_nodes(node) if not _is_main_block(child))
+        for field in _STATEMENT_FIELDS:
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                todo.extend(
+                    child
+                    for child in children
+                    if isinstance(child, ast.AST) and not _is_main_block(child)
+                )
 
 
 def _imported_modules(path: Path) -> set[str]:
