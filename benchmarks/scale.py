@@ -76,12 +76,13 @@ def use_corpus(workdir: Path, corpus: Path) -> None:
     path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
 
 
-def snakemake(workdir: Path, cores: int, log: Path) -> float:
-    """Run the workflow; return its wall time (s). A failed run stops the benchmark."""
+def snakemake(workdir: Path, cores: int, log: Path, *args: str) -> float:
+    """Run the workflow (with `args`: targets, options); return its wall time (s). A failed run
+    stops the benchmark."""
     start = time.perf_counter()
     with log.open("a", encoding="utf-8") as handle:
         process = subprocess.run(
-            [sys.executable, "-m", "snakemake", "--cores", str(cores)],
+            [sys.executable, "-m", "snakemake", *args, "--cores", str(cores)],
             cwd=workdir,
             stdout=handle,
             stderr=subprocess.STDOUT,

@@ -33,17 +33,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import yaml  # noqa: E402
 from gwr.io import read_csv, write_csv  # noqa: E402
-from project_copy import PROJECT_ITEMS, copy_project  # noqa: E402
-from scale import by_rule, rule_benchmarks, timed  # noqa: E402
+from project_copy import PROJECT_ITEMS, copy_project, set_config  # noqa: E402
+from scale import by_rule, rule_benchmarks, snakemake, timed  # noqa: E402
 from synthetic import PROVINCES, template_files, write_corpus  # noqa: E402
 
 SEED = ROOT / "seeds" / "beijing_2024_reports_compendium.txt"
@@ -64,34 +62,6 @@ STOPWORD_LIST = "config/stopwords/government_boilerplate.txt"
 STAGES = ("seed", "corpus", "sweep", "sizes")
 RULE_COLUMNS = ["run", "rule", "jobs", "wall_s", "cpu_s", "peak_mb"]
 TARGET_COLUMNS = ["target", "measured", "threshold", "met", "note"]
-
-
-def snakemake(workdir: Path, cores: int, log: Path, *args: str) -> float:
-    """Run the workflow in `workdir`; its wall time (s). A failed run stops the benchmark."""
-    start = time.perf_counter()
-    with log.open("a", encoding="utf-8") as handle:
-        process = subprocess.run(
-            [sys.executable, "-m", "snakemake", *args, "--cores", str(cores)],
-            cwd=workdir,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
-    seconds = time.perf_counter() - start
-    if process.returncode != 0:
-        raise SystemExit(f"the workflow failed in {workdir}; see {log}")
-    return seconds
-
-
-def set_config(workdir: Path, **values) -> None:
-    path = workdir / "config" / "config.yaml"
-    config = yaml.safe_load(path.read_text("utf-8"))
-    for key, value in values.items():
-        section, _, name = key.partition(".")
-        if name:
-            config[section][name] = value
-        else:
-            config[section] = value
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
 
 
 def stock(source: Path, work: Path) -> float:

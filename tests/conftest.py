@@ -14,7 +14,7 @@ SEED = ROOT / "seeds" / "beijing_2024_reports_compendium.txt"
 PROVINCES = ROOT.parent / "shared" / "corpora" / "provinces-2025"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from project_copy import copy_project  # noqa: E402,F401  (the tests' fresh copies)
+from project_copy import copy_project, set_config  # noqa: E402,F401  (the tests' fresh copies)
 
 # The figure rules of workflow/rules/*.smk (a figure setting reruns these).
 FIGURE_RULES = frozenset(
@@ -65,19 +65,6 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
     if check and process.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{process.stdout[-6000:]}")
     return process
-
-
-def set_config(workdir: Path, **values) -> None:
-    """Change the config of a copy of the project: `section.key=value` or `key=value`."""
-    path = workdir / "config" / "config.yaml"
-    config = yaml.safe_load(path.read_text("utf-8"))
-    for key, value in values.items():
-        section, _, name = key.partition(".")
-        if name:
-            config[section][name] = value
-        else:
-            config[section] = value
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
 
 
 def planned_jobs(output: str) -> dict[str, int]:
