@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from gwr.io import read_csv, read_jsonl, setup_logging, write_csv
 from gwr.lda import DECIMALS, corpus_stream, load_model, single_threaded, worker_pool
-from gwr.shares import bootstrap_interval, report_seed, weighted_shares
+from gwr.shares import bootstrap_interval, nearest_by_jsd, report_seed, weighted_shares
 
 # Columns of doc_topics.csv before the topics (copied from documents.csv).
 DOCUMENT_COLUMNS = ["doc", "report_id", "label", "part", "unit", "index", "section", "kept_tokens"]
@@ -221,8 +221,6 @@ def halves_check(theta, documents, labels) -> dict:
     """Each report cut into two halves, its odd and its even documents: is each half's nearest
     half by topic shares (Jensen–Shannon distance, token-weighted shares) its own twin? A topic
     profile that tells reports apart finds the twin; one that does not, finds another report."""
-    from scipy.spatial.distance import jensenshannon
-
     halves, owners = [], []
     for report_id, (vectors, weights) in report_weights(theta, documents).items():
         if len(weights) < 2 or not weights[0::2].sum() or not weights[1::2].sum():
@@ -232,10 +230,7 @@ def halves_check(theta, documents, labels) -> dict:
             owners.append(report_id)
     if len(set(owners)) < 2:
         return {"check": "halves", "value": "", "of": 0, "share": "", "misses": ""}
-    shares = np.array(halves)
-    distance = jensenshannon(shares[:, None, :], shares[None, :, :], axis=-1, base=2)
-    np.fill_diagonal(distance, np.inf)
-    nearest = distance.argmin(axis=1)
+    nearest = nearest_by_jsd(np.array(halves))
     hits = [owners[i] == owners[j] for i, j in enumerate(nearest)]
     misses = [
         f"{labels.get(owners[i], owners[i])}→{labels.get(owners[j], owners[j])}"

@@ -42,12 +42,11 @@ from gwr.io import (
 )
 from gwr.keyness import matrix_of
 from gwr.names import HIGHER_IS_CLOSER, MEASURES, TFIDF_COSINE, TOPIC_HELLINGER, TOPIC_JSD
+from gwr.shares import BLOCK_VALUES, row_blocks
 
 DECIMALS = 6
 # Scores of shared terms are compared at this many decimals (ties: alphabetical order).
 ROUNDING = 9
-# Memory of one block of a computation (numbers held at once): bounds the peak whatever N is.
-BLOCK_VALUES = 4_000_000
 PAIR_COLUMNS = [
     "report_id_a",
     "report_id_b",
@@ -105,13 +104,6 @@ def cosine_matrix(matrix) -> np.ndarray:
     return np.clip(similarity, 0.0, 1.0)
 
 
-def _row_blocks(n: int, per_row: int):
-    """Slices of 0…n whose rows hold at most BLOCK_VALUES numbers (`per_row` each)."""
-    size = max(1, BLOCK_VALUES // max(per_row, 1))
-    for start in range(0, n, size):
-        yield slice(start, min(start + size, n))
-
-
 def jsd_matrix(shares: np.ndarray) -> np.ndarray:
     """Jensen–Shannon distance (base 2) of every pair of rows: scipy's, a block of rows at once."""
     from scipy.spatial.distance import jensenshannon
@@ -119,7 +111,7 @@ def jsd_matrix(shares: np.ndarray) -> np.ndarray:
     shares = np.asarray(shares, float)
     n, topics = shares.shape
     out = np.zeros((n, n))
-    for rows in _row_blocks(n, n * topics):
+    for rows in row_blocks(n, n * topics):
         out[rows] = jensenshannon(shares[rows, None, :], shares[None, :, :], axis=-1, base=2)
     np.fill_diagonal(out, 0.0)
     return out
@@ -129,7 +121,7 @@ def hellinger_matrix(shares: np.ndarray) -> np.ndarray:
     roots = np.sqrt(np.asarray(shares, float))
     n, topics = roots.shape
     out = np.empty((n, n))
-    for rows in _row_blocks(n, n * topics):
+    for rows in row_blocks(n, n * topics):
         differences = roots[rows, None, :] - roots[None, :, :]
         out[rows] = np.sqrt(0.5 * (differences**2).sum(axis=2))
     return out

@@ -37,6 +37,7 @@ from gwr.lda import (
     shared_terms,
     term_shares,
 )
+from gwr.shares import row_blocks
 
 TEMPLATE = "topic_view.html.j2"
 SCRIPT = "topic_view.js"
@@ -86,7 +87,11 @@ def jensen_shannon_distances(distributions: np.ndarray) -> np.ndarray:
 
     p = np.asarray(distributions, dtype=float)
     p = p / p.sum(axis=1, keepdims=True)
-    distances = np.nan_to_num(jensenshannon(p[:, None, :], p[None, :, :], axis=-1, base=2))
+    k, terms = p.shape
+    distances = np.zeros((k, k))
+    for rows in row_blocks(k, k * terms):  # K × K × terms at once could be gigabytes
+        distances[rows] = jensenshannon(p[rows, None, :], p[None, :, :], axis=-1, base=2)
+    distances = np.nan_to_num(distances)
     np.fill_diagonal(distances, 0.0)
     return np.maximum(distances, distances.T)
 

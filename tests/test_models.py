@@ -380,3 +380,21 @@ def test_passes_and_samples_shrink_only_on_a_large_corpus():
     sample = sample_indices(1000, 100, seed=1)
     assert len(set(sample)) == 100 and sample == sorted(sample) and sample[-1] < 1000
     assert sample == sample_indices(1000, 100, seed=1) != sample_indices(1000, 100, seed=2)
+
+
+def test_nearest_halves_are_found_block_by_block_as_all_at_once(monkeypatch):
+    """The halves check's nearest neighbours by JSD, a few rows at a time (6,000 half reports
+    at once held 6,000 × 6,000 × K numbers: 10 GB at N = 3000), are those of the full matrix,
+    ties to the first."""
+    from gwr import shares
+    from scipy.spatial.distance import jensenshannon
+
+    rng = np.random.default_rng(1)
+    halves = rng.dirichlet(np.ones(12), size=300)
+    halves[7] = halves[3]  # a tie: both are nearest to each other
+    full = jensenshannon(halves[:, None, :], halves[None, :, :], axis=-1, base=2)
+    np.fill_diagonal(full, np.inf)
+    monkeypatch.setattr(shares, "BLOCK_VALUES", 12 * 300 * 7)  # blocks of 7 rows
+    found = shares.nearest_by_jsd(halves)
+    assert np.array_equal(found, full.argmin(axis=1))
+    assert found[7] == 3 and found[3] == 7
