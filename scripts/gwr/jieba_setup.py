@@ -5,9 +5,9 @@
 `add_word` and `knows` (a word of the dictionary, jieba's own or added). Both use jieba's
 dictionary file; its tags (`base_tags`) give every word its part of speech, whichever engine cuts.
 The two were compared on the seed, the provinces and the national series (tests/test_engines.py):
-the same dictionary, tokens, tags and vocabulary; rjieba keeps an ASCII run joined by `-` or `_`
-whole (`2-3`, `5G-A`, `PM_2.5`) where jieba splits it, which changes only counts of dropped
-numbers and punctuation (results/tokens/dropped_tokens.csv).
+the same dictionary, tokens, tags, vocabulary and dropped tokens. rjieba keeps an ASCII run joined
+by `-` or `_` whole (`2-3`, `5G-A`, `PM_2.5`) where jieba cuts it at the joiners; `RustEngine`
+cuts it as jieba does.
 
 jieba keeps a cache of its prefix dictionary in the system temporary folder by default, shared by
 every user and process on the machine, and logs its start-up to the console. Here each step gets
@@ -113,13 +113,30 @@ class RustEngine:
         self.jieba = rjieba.Jieba()
 
     def lcut(self, text: str, hmm: bool = True) -> list[str]:
-        return self.jieba.cut(text, hmm)
+        words = self.jieba.cut(text, hmm)
+        if "-" not in text and "_" not in text:
+            return words
+        # rjieba keeps an ASCII run joined by - or _ whole (2-3, PM_2.5, 5G-A) where jieba cuts
+        # it at the joiners unless its dictionary holds it (2-1-1-5-2): cut the same way, or the
+        # dictionary's collocations (counted over these words) and the dropped tokens differ.
+        out: list[str] = []
+        for word in words:
+            if _ASCII_JOINED.fullmatch(word) and not self.jieba.has_word(word):
+                out.extend(piece for piece in _JOINERS.split(word) if piece)
+            else:
+                out.append(word)
+        return out
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         self.jieba.add_word(word, freq, tag)
 
     def knows(self, word: str) -> bool:
         return self.jieba.has_word(word)
+
+
+# An ASCII word holding a joiner (- or _) and something else: what rjieba keeps whole.
+_ASCII_JOINED = re.compile(r"(?=.*[-_])(?=.*[0-9A-Za-z])[0-9A-Za-z.%+#&_-]+")
+_JOINERS = re.compile(r"([-_])")
 
 
 Engine = JiebaEngine | RustEngine
