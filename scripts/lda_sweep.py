@@ -187,8 +187,7 @@ def start_worker(corpus_dir: str, settings: dict) -> None:
 
 
 def _fit_task(task: tuple[int, int, int]) -> dict:
-    k, seed, passes = task
-    return fit(_WORKER["corpus"], k, seed, {**_WORKER["settings"], "passes": passes})
+    return _fit_in(_WORKER["corpus"], task, _WORKER["settings"])
 
 
 def _coherence_task(task: tuple[str, list]) -> list[float]:
