@@ -18,7 +18,8 @@ variants with fewer passes and the early stops are read off the same fits. Varia
 one), `equal` (the same number of chunks, of equal size: ceil(N / ceil(N / chunksize))),
 `equal500` (equal chunks of at most 500), `batch` (update_every 0: one M-step per pass), `decay07`
 (equal chunks, decay 0.7), `iter50`, `iter1000` (equal chunks, 50 or 1,000 inference iterations
-per document instead of lda.iterations). At K=10 every variant is fitted with seeds 1–5 (or those
+per document instead of lda.iterations), `batched` (equal chunks, the batched E-step of
+lda.inference on the corpus held in memory: what the sweep fits by default). At K=10 every variant is fitted with seeds 1–5 (or those
 of --variants); `current` and `equal` also across lda.k with seeds 1–3 (unless --no-sweep).
 
 Prints (and writes to --out, with each corpus's raw measures as a pickle):
@@ -63,6 +64,8 @@ VARIANTS = {
     "decay07": {"chunks": "equal", "decay": 0.7},
     "iter50": {"chunks": "equal", "iterations": 50},
     "iter1000": {"chunks": "equal", "iterations": 1000},
+    # gwr.lda_inference's batched E-step on the in-memory corpus, as the sweep fits today
+    "batched": {"chunks": "equal", "inference": "batched"},
 }
 SWEEP_VARIANTS = ["current", "equal"]
 K10, SEEDS10 = 10, [1, 2, 3, 4, 5]
@@ -131,6 +134,11 @@ def use_scripts(scripts: Path) -> None:
         setattr(W, name, getattr(lda_sweep, name, None) or getattr(lda_choose, name))
     W.train, W.prior, W.choose_k = lda_sweep.train, lda_sweep._prior, lda_choose.choose_k
     W.load_prepared, W.single_threaded = load_prepared, single_threaded
+    try:  # the batched E-step (lda.inference), since it exists
+        from gwr import lda_inference
+    except ImportError:
+        lda_inference = None
+    W.lda_inference = lda_inference
 
 
 def lda_settings(workdir: Path) -> dict:
@@ -170,9 +178,12 @@ def fit(corpus, k: int, seed: int, settings: dict, variant: dict, passes=None):
 
     documents = len(corpus.train)
     recorder = PassRecorder()
+    model_class, training = LdaModel, corpus.train
+    if variant.get("inference") == "batched":
+        model_class, training = W.lda_inference.BatchedLdaModel, corpus.in_memory()
     model = W.single_threaded(
-        lambda: LdaModel(
-            corpus=corpus.train,
+        lambda: model_class(
+            corpus=training,
             id2word=corpus.dictionary,
             num_topics=k,
             random_state=seed,
@@ -234,8 +245,28 @@ def checks(corpus, settings) -> dict:
     return result
 
 
+def sweep_corpus(corpus_dir: Path, settings: dict):
+    """The sweep's corpus with gensim's E-step (the training corpus streamed from its file), and
+    `in_memory()`, the training corpus as the batched E-step's sweep holds it."""
+    import inspect
+
+    if len(inspect.signature(W.SweepCorpus).parameters) == 1:  # before lda.inference
+        corpus = W.SweepCorpus(corpus_dir)
+    else:
+        corpus = W.SweepCorpus(corpus_dir, {**settings, "inference": "gensim"})
+    held = []
+
+    def in_memory():
+        if not held:
+            held.append(W.lda_inference.ArrayCorpus(corpus.train))
+        return held[0]
+
+    corpus.in_memory = in_memory
+    return corpus
+
+
 def measure(name: str, corpus_dir: Path, settings: dict, ks, variants, do_checks: bool) -> dict:
-    corpus = W.SweepCorpus(corpus_dir)
+    corpus = sweep_corpus(corpus_dir, settings)
     fits = []
     jobs = [(v, K10, s) for v in variants for s in SEEDS10]
     jobs += [(v, k, s) for v in SWEEP_VARIANTS for k in ks if k != K10 for s in settings["seeds"]]

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from gwr.io import read_csv, read_jsonl, setup_logging, write_csv
 from gwr.lda import DECIMALS, corpus_stream, load_model, single_threaded, worker_pool
+from gwr.lda_inference import infer as infer_gamma
 from gwr.shares import bootstrap_interval, nearest_by_jsd, report_seed, weighted_shares
 
 # Columns of doc_topics.csv before the topics (copied from documents.csv).
@@ -44,12 +45,17 @@ ELLIPSIS = "…"
 
 
 def document_topics(
-    model_dir, corpus, chunksize: int, processes: int = 1, min_chunks=MIN_CHUNKS_PER_WORKER
+    model_dir,
+    corpus,
+    chunksize: int,
+    inference: str,
+    processes: int = 1,
+    min_chunks=MIN_CHUNKS_PER_WORKER,
 ):
     """Full topic vectors (nothing cut at a minimum probability) of the model saved in
     `model_dir`, chunk by chunk, in corpus order (the corpus is streamed: a large one is never
     held in memory); in up to `processes` worker processes, each given at least `min_chunks`
-    chunks (fewer: in this process).
+    chunks (fewer: in this process); the E-step by `inference` (lda.inference).
 
     gensim starts each chunk's inference from a random draw of the model's generator; each
     chunk goes out with the generator's state at its turn, so worker processes give exactly the
@@ -60,9 +66,9 @@ def document_topics(
     workers = min(processes, math.ceil(len(corpus) / chunksize) // min_chunks)
     if workers <= 1:
         for chunk, state in tasks:
-            yield from infer(model, chunk, state)
+            yield from infer(model, chunk, state, inference)
         return
-    with worker_pool(workers, start_worker, (str(model_dir),)) as pool:
+    with worker_pool(workers, start_worker, (str(model_dir), inference)) as pool:
         for rows in pool.imap(_infer_task, tasks):
             yield from rows
 
@@ -85,10 +91,10 @@ def _with_state(model, chunk):
     return chunk, state
 
 
-def infer(model, chunk, state) -> np.ndarray:
+def infer(model, chunk, state, inference: str) -> np.ndarray:
     """The normalised topic vectors of `chunk`, inference starting from generator `state`."""
     model.random_state.set_state(state)
-    gamma = single_threaded(lambda: model.inference(chunk)[0])
+    gamma = single_threaded(infer_gamma, model, chunk, inference)
     return gamma / gamma.sum(axis=1, keepdims=True)
 
 
@@ -96,13 +102,14 @@ def infer(model, chunk, state) -> np.ndarray:
 _WORKER: dict = {}
 
 
-def start_worker(model_dir: str) -> None:
+def start_worker(model_dir: str, inference: str) -> None:
     _WORKER["model"] = load_model(model_dir)
+    _WORKER["inference"] = inference
 
 
 def _infer_task(task) -> np.ndarray:
     chunk, state = task
-    return infer(_WORKER["model"], chunk, state)
+    return infer(_WORKER["model"], chunk, state, _WORKER["inference"])
 
 
 def report_weights(theta: np.ndarray, documents: list[dict]) -> dict[str, tuple]:
@@ -259,6 +266,7 @@ def main(snakemake) -> None:
                 snakemake.input.model,
                 corpus_stream(snakemake.input.corpus),
                 settings["chunksize"],
+                settings["inference"],
                 snakemake.threads,
             )
         )

@@ -31,6 +31,7 @@ from gwr.lda import (
     single_threaded,
     worker_pool,
 )
+from gwr.lda_inference import ArrayCorpus, model_class, perplexity, plain
 
 COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
 METRIC_NAMES = ["c_v", "c_npmi", "u_mass", "perplexity", "topic_diversity"]
@@ -63,10 +64,9 @@ def equal_chunksize(documents: int, chunksize: int) -> int:
 
 
 def train(corpus, dictionary, k: int, seed: int, settings: dict):
-    """One model; `settings["passes"]` (cut by the training budget) passes."""
-    from gensim.models import LdaModel
-
-    return LdaModel(
+    """One model; `settings["passes"]` (cut by the training budget) passes; its E-step by
+    lda.inference (gwr.lda_inference)."""
+    return model_class(settings["inference"])(
         corpus=corpus,
         id2word=dictionary,
         num_topics=k,
@@ -133,11 +133,13 @@ def check_k(k: int, documents: int, settings: dict) -> None:
 
 class SweepCorpus:
     """What every fit and measure of the sweep reads, loaded from lda_prepare's folder: the
-    dictionary, the training corpus (streamed), and the evaluation sample's token lists and
-    bags of words."""
+    dictionary, the training corpus (in memory for the batched E-step, streamed from its file
+    for gensim's own), and the evaluation sample's token lists and bags of words."""
 
-    def __init__(self, corpus_dir):
+    def __init__(self, corpus_dir, settings: dict):
         self.dictionary, self.train, texts = load_prepared(corpus_dir, TRAIN)
+        if settings["inference"] == "batched":
+            self.train = ArrayCorpus(self.train)
         self.texts = [text["tokens"] for text in texts]
         self.bows = [self.dictionary.doc2bow(tokens) for tokens in self.texts]
 
@@ -158,7 +160,12 @@ def _fit(corpus: SweepCorpus, k: int, seed: int, settings: dict) -> dict:
         "seed": seed,
         "model": model,
         "topics": topic_terms(model, settings["coherence_topn"]),
-        "perplexity": 2 ** (-model.log_perplexity(corpus.bows)),
+        "perplexity": perplexity(
+            model,
+            corpus.bows,
+            settings["inference"],
+            equal_chunksize(len(corpus.bows), settings["chunksize"]),
+        ),
         "topic_diversity": topic_diversity(model, settings["diversity_topn"]),
     }
 
@@ -182,7 +189,7 @@ _WORKER: dict = {}
 
 
 def start_worker(corpus_dir: str, settings: dict) -> None:
-    _WORKER["corpus"] = SweepCorpus(corpus_dir)
+    _WORKER["corpus"] = SweepCorpus(corpus_dir, settings)
     _WORKER["settings"] = settings
 
 
@@ -207,7 +214,7 @@ class Runner:
         if processes > 1:
             self.pool = worker_pool(processes, start_worker, (str(corpus_dir), settings))
         else:
-            self.corpus = SweepCorpus(corpus_dir)
+            self.corpus = SweepCorpus(corpus_dir, settings)
 
     def __enter__(self):
         return self
@@ -437,7 +444,8 @@ def write_results(results, corpus_dir, settings: dict, model_dirs, metrics_jsons
     dictionary = load_prepared(corpus_dir)[0]
     documents = read_samples(corpus_dir)["documents"]
     for result, model_dir, metrics_json in zip(results, model_dirs, metrics_jsons, strict=True):
-        model = result["runs"][result["kept"]]["model"]
+        # gensim's own LdaModel: it loads with gensim alone
+        model = plain(result["runs"][result["kept"]]["model"])
         with atomic_directory(model_dir) as staging:
             model.save(str(staging / MODEL_FILE))
         write_json(metrics_json, metrics_record(result, settings, documents, len(dictionary)))

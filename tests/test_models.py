@@ -268,6 +268,7 @@ LDA = {
     "seeds": [1, 2],
     "passes": 2,
     "iterations": 20,
+    "inference": "batched",
     "alpha": "symmetric",
     "eta": "symmetric",
     "chunksize": 100,

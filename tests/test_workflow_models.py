@@ -148,7 +148,11 @@ def test_topic_shares_in_worker_processes_are_the_serial_ones(seed_run):
     corpus = corpus_stream(lda / "corpus")
     vectors = {
         processes: np.vstack(
-            list(document_topics(lda / "chosen" / "model", corpus, 40, processes, min_chunks=1))
+            list(
+                document_topics(
+                    lda / "chosen" / "model", corpus, 40, "batched", processes, min_chunks=1
+                )
+            )
         )
         for processes in (1, 2)
     }

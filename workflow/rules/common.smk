@@ -176,6 +176,7 @@ LDA_SWEEP_KEYS = (
     "passes",
     "training_budget",
     "iterations",
+    "inference",
     "alpha",
     "eta",
     "chunksize",
@@ -196,6 +197,7 @@ LDA_CHOOSE_KEYS = (
 )
 LDA_SHARES_KEYS = (
     "chunksize",
+    "inference",
     "bootstrap",
     "bootstrap_seed",
     "interval",
