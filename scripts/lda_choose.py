@@ -360,13 +360,31 @@ def screen_note(metrics: list[dict], kept: list[int]) -> tuple[str, str]:
     if not out:
         return "", ""
     passes = out[0]["passes"]
-    listed = "、".join(map(str, kept))
-    return (
-        f"每个 K 先用一个随机种子快速拟合一次（{passes} 遍）作筛选，其中最连贯的 K（{listed}）"
-        "再用全部种子完整拟合，只在它们之中选择。",
+    by = {m["k"]: m.get("refined_by") for m in metrics if m["k"] in kept}
+    best = [k for k in kept if by[k] == "screen"]
+    smaller = [k for k in kept if by[k] == "smaller"]
+    named = [k for k in kept if by[k] == "k_choice"]
+
+    def listed(ks, sep):
+        return sep.join(map(str, ks))
+
+    zh = (
+        f"每个 K 先用一个随机种子快速拟合一次（{passes} 遍）作筛选，"
+        f"其中最连贯的 K（{listed(best, '、')}）"
+    )
+    en = (
         f"Every K was first screened by one quick fit (one seed, {passes} passes); the most "
-        f"coherent ones (K = {', '.join(map(str, kept))}) were fitted with every seed, and K is "
-        "chosen among them. ",
+        f"coherent ones (K = {listed(best, ', ')})"
+    )
+    if smaller:
+        zh += f"及比它们小的 K（{listed(smaller, '、')}；规则偏向较小的 K）"
+        en += f" and every smaller K ({listed(smaller, ', ')}: the rule favours a smaller K)"
+    if named:
+        zh += f"及 lda.k_choice 指定的 K（{listed(named, '、')}）"
+        en += f" and the K named by lda.k_choice ({listed(named, ', ')})"
+    return (
+        zh + "再用全部种子完整拟合，只在它们之中选择。",
+        en + " were fitted with every seed, and K is chosen among them. ",
     )
 
 

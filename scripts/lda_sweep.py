@@ -3,8 +3,9 @@ deterministic with `random_state`), measured (results/lda/k{K}/).
 
 Successive halving: every K is first screened by one quick fit (the first seed,
 lda.screen_passes passes); the lda.screen_keep K of best coherence (c_npmi) among those whose
-topics are distinct enough (lda.min_topic_diversity) are then fitted with every seed and all the
-passes, as is a K named by lda.k_choice. Only those refined K can be chosen; a screened-out K
+topics are distinct enough (lda.min_topic_diversity), and with lda.screen_smaller every such K
+smaller than they are, are then fitted with every seed and all the passes, as is a K named by
+lda.k_choice. Only those refined K can be chosen; a screened-out K
 keeps its screening fit, marked as such. (lda.screen_passes 0: every K with every seed.)
 
 The fits run in worker processes (at most the job's threads; the results do not depend on how
@@ -16,6 +17,7 @@ with metrics.json; lda_choose describes its topics.
 Each worker loads the prepared corpus itself, from its folder (see gwr.lda), when it starts.
 """
 
+import copy
 import math
 import time
 
@@ -144,20 +146,26 @@ class SweepCorpus:
         self.bows = [self.dictionary.doc2bow(tokens) for tokens in self.texts]
 
 
-def fit(corpus: SweepCorpus, k: int, seed: int, settings: dict) -> dict:
+def fit(corpus: SweepCorpus, k: int, seed: int, settings: dict, start=None) -> dict:
     """One model, and the metrics that need only itself (and the seconds it took: `seconds`,
-    for the progress log only)."""
+    for the progress log only). `start`: (a fit of this K and seed, its passes), continued to
+    the passes of `settings` (the same model as a fit of them all: see gwr.lda_inference)."""
     started = time.monotonic()
-    result = single_threaded(_fit, corpus, k, seed, settings)
+    result = single_threaded(_fit, corpus, k, seed, settings, start)
     result["seconds"] = time.monotonic() - started
     return result
 
 
-def _fit(corpus: SweepCorpus, k: int, seed: int, settings: dict) -> dict:
-    model = train(corpus.train, corpus.dictionary, k, seed, settings)
+def _fit(corpus: SweepCorpus, k: int, seed: int, settings: dict, start) -> dict:
+    if start is None:
+        model = train(corpus.train, corpus.dictionary, k, seed, settings)
+    else:
+        model = copy.deepcopy(start[0])  # the screen's fit stays as it is
+        model.continue_fit(corpus.train, start[1], effective_passes(len(corpus.train), settings))
     return {
         "k": k,
         "seed": seed,
+        "continued": None if start is None else start[1],
         "model": model,
         "topics": topic_terms(model, settings["coherence_topn"]),
         "perplexity": perplexity(
@@ -193,7 +201,7 @@ def start_worker(corpus_dir: str, settings: dict) -> None:
     _WORKER["settings"] = settings
 
 
-def _fit_task(task: tuple[int, int, int]) -> dict:
+def _fit_task(task: tuple) -> dict:
     return _fit_in(_WORKER["corpus"], task, _WORKER["settings"])
 
 
@@ -224,10 +232,12 @@ class Runner:
             self.pool.terminate()
             self.pool.join()
 
-    def fits(self, tasks: list[tuple[int, int, int]], stage: str) -> dict[tuple[int, int], dict]:
-        """{(K, seed): fit} of the tasks (K, seed, passes), logged as each ends."""
-        # The largest K first: the slowest fits start early, the pool ends evenly.
-        tasks = sorted(tasks, key=lambda t: (-t[0], t[1]))
+    def fits(self, tasks: list[tuple], stage: str) -> dict[tuple[int, int], dict]:
+        """{(K, seed): fit} of the tasks (K, seed, passes, start: see `fit`), logged as each
+        ends."""
+        # The slowest first (whole fits, then continued ones; the largest K first), so that the
+        # pool ends evenly.
+        tasks = sorted(tasks, key=lambda t: (t[3] is not None, -t[0], t[1]))
         if self.pool is None:
             done = (_fit_in(self.corpus, task, self.settings) for task in tasks)
         else:
@@ -245,9 +255,9 @@ class Runner:
         return self.pool.map(_coherence_task, [(m, topic_sets) for m in measures], chunksize=1)
 
 
-def _fit_in(corpus: SweepCorpus, task: tuple[int, int, int], settings: dict) -> dict:
-    k, seed, passes = task
-    return fit(corpus, k, seed, {**settings, "passes": passes})
+def _fit_in(corpus: SweepCorpus, task: tuple, settings: dict) -> dict:
+    k, seed, passes, start = task
+    return fit(corpus, k, seed, {**settings, "passes": passes}, start)
 
 
 def screening(ks, settings: dict, forced=None) -> bool:
@@ -257,17 +267,32 @@ def screening(ks, settings: dict, forced=None) -> bool:
 
 
 def screen_choice(screened: dict[int, dict], settings: dict, forced=None) -> list[int]:
-    """The K refined: the lda.screen_keep of best c_npmi in their screening fit among those of
-    topic diversity >= lda.min_topic_diversity (all K if none is), and `forced`
-    (lda.k_choice, when it names a K)."""
+    """The K refined (see `screen_reasons`), in order."""
+    return sorted(screen_reasons(screened, settings, forced))
+
+
+def screen_reasons(screened: dict[int, dict], settings: dict, forced=None) -> dict[int, str]:
+    """The K refined, each with why: `screen` for the lda.screen_keep of best c_npmi in their
+    screening fit among those of topic diversity >= lda.min_topic_diversity (all K if none is);
+    `smaller` (with lda.screen_smaller) for every such K smaller than the smallest of them;
+    `k_choice` for `forced` (lda.k_choice, when it names a K).
+
+    The rule chooses the smallest K whose mean coherence is within one standard deviation of the
+    best: a smaller K can be chosen with less coherence than the best, and one quick fit of one
+    seed cannot tell whether it is within the seeds' spread (on the national reports 1954–1986
+    the screen had K = 4 eighth of nine, the full sweep chose it). A larger K than the screen's
+    picks is chosen only as the best, which the screen looks for.
+    """
     fine = [
         k for k, f in screened.items() if f["topic_diversity"] >= settings["min_topic_diversity"]
     ] or list(screened)
     best = sorted(fine, key=lambda k: (-round(screened[k]["c_npmi"], 9), k))
-    kept = set(best[: settings["screen_keep"]])
+    reasons = {k: "screen" for k in best[: settings["screen_keep"]]}
+    if settings["screen_smaller"]:
+        reasons.update({k: "smaller" for k in fine if k < min(reasons)})
     if forced is not None and forced in screened:
-        kept.add(forced)
-    return sorted(kept)
+        reasons.setdefault(forced, "k_choice")
+    return reasons
 
 
 def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=None) -> list[dict]:
@@ -283,13 +308,15 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=N
     screen = screening(ks, settings, forced)
     passes = effective_passes(documents, settings)
     screen_passes = effective_passes(documents, {**settings, "passes": settings["screen_passes"]})
-    # On a corpus large enough for the training budget to cut the passes to the screen's, a
-    # screening fit is the full fit of its K and seed: it is kept, not made again.
+    # A refined K's screening fit is its first seed's first passes: it is continued to all the
+    # passes (on a corpus large enough for the training budget to cut the passes to the
+    # screen's, it is the whole fit, kept as it is).
     reuse = screen_passes == passes
-    tasks_screen = [(k, seeds[0], settings["screen_passes"]) for k in ks] if screen else []
+    tasks_screen = [(k, seeds[0], settings["screen_passes"], None) for k in ks] if screen else []
     with Runner(corpus_dir, settings, min(processes, len(ks) * len(seeds)), log) as runner:
         screened = {}
         refined = list(ks)
+        reasons = {}
         if screen:
             screened = runner.fits(tasks_screen, "screen")
             order = sorted(screened)
@@ -298,7 +325,8 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=N
                 key[0]: {**screened[key], "c_npmi": value}
                 for key, value in zip(order, npmi, strict=True)
             }
-            refined = screen_choice(by_k, settings, forced)
+            reasons = screen_reasons(by_k, settings, forced)
+            refined = sorted(reasons)
             if log is not None:
                 log.info(
                     "screen (seed %d, %d passes): c_npmi %s; refined: K %s",
@@ -309,7 +337,12 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=N
                 )
         done = {key: fit for key, fit in screened.items() if reuse and key[0] in refined}
         tasks = [
-            (k, seed, settings["passes"])
+            (
+                k,
+                seed,
+                settings["passes"],
+                (screened[(k, seed)]["model"], screen_passes) if (k, seed) in screened else None,
+            )
             for k in refined
             for seed in seeds
             if (k, seed) not in done
@@ -327,7 +360,8 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=N
     results = []
     for k in ks:
         if k in refined:
-            results.append({**summarise(k, [fits[(k, seed)] for seed in seeds]), "passes": passes})
+            summary = summarise(k, [fits[(k, seed)] for seed in seeds])
+            results.append({**summary, "passes": passes, "refined_by": reasons.get(k)})
         else:
             only = summarise(k, [final[(k, seeds[0])]])
             results.append(
@@ -339,13 +373,14 @@ def sweep(corpus_dir, ks, settings: dict, processes: int = 1, log=None, forced=N
 def _progress(log, stage: str, done: dict, count: int, total: int) -> None:
     if log is not None:
         log.info(
-            "%s %d of %d: K=%d seed=%d, %.1f s",
+            "%s %d of %d: K=%d seed=%d, %.1f s%s",
             stage,
             count,
             total,
             done["k"],
             done["seed"],
             done["seconds"],
+            f" (the screen's {done['continued']} passes continued)" if done["continued"] else "",
         )
 
 
@@ -418,6 +453,9 @@ def metrics_record(result: dict, settings: dict, documents: int, terms: int) -> 
         # A K screened out was fitted once (the first seed, lda.screen_passes passes): it cannot
         # be chosen, and its figures are not comparable with the refined K's.
         "screened_out": screened_out,
+        # Why a K was fitted with every seed after the screen (see screen_reasons): screen,
+        # smaller, k_choice; null without screening or when screened out.
+        "refined_by": result.get("refined_by"),
         "passes": result["passes"],
         "seeds": [
             {

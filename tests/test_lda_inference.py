@@ -12,6 +12,7 @@ from gwr.lda_inference import (
     INFERENCE,
     ArrayCorpus,
     BatchedLdaModel,
+    ContinuedLdaModel,
     batched_inference,
     model_class,
     perplexity,
@@ -67,6 +68,7 @@ def assert_same_topics(models, topn: int):
 def test_the_default_is_batched(config):
     assert INFERENCE[0] == config["lda"]["inference"] == "batched"
     assert model_class("batched") is BatchedLdaModel
+    assert model_class("gensim") is ContinuedLdaModel  # gensim's E-step
     with pytest.raises(ValueError, match="lda.inference"):
         model_class("mallet")
 
@@ -131,3 +133,26 @@ def test_the_saved_model_is_gensims_own(seed_bags, config, tmp_path):
     loaded = LdaModel.load(str(tmp_path / "lda.gensim"))
     assert type(loaded) is LdaModel and type(model) is BatchedLdaModel
     assert np.array_equal(loaded.get_topics(), model.get_topics())
+
+
+@pytest.mark.parametrize("inference", INFERENCE)
+def test_a_continued_fit_is_the_longer_fit(seed_bags, config, inference):
+    """The sweep's screening fit (few passes) is continued to the refined fit's passes: the
+    same model, bit for bit, as a fit of all the passes at once."""
+    dictionary, bows = seed_bags
+    settings = {**config["lda"], "inference": inference}
+    corpus = ArrayCorpus(bows)
+    whole = train(corpus, dictionary, 8, 2, {**settings, "passes": 6})
+    part = train(corpus, dictionary, 8, 2, {**settings, "passes": 2})
+    assert not np.array_equal(part.get_topics(), whole.get_topics())
+    part.continue_fit(corpus, 2, 6)
+    assert part.passes == whole.passes == 6
+    assert np.array_equal(part.get_topics(), whole.get_topics())
+    assert np.array_equal(part.alpha, whole.alpha) and np.array_equal(part.eta, whole.eta)
+    assert part.state.numdocs == whole.state.numdocs and part.num_updates == whole.num_updates
+    assert np.array_equal(part.random_state.get_state()[1], whole.random_state.get_state()[1])
+    # gensim's own update() called again is another training (the reason for continue_fit)
+    again = train(corpus, dictionary, 8, 2, {**settings, "passes": 2})
+    LdaModel_update = super(ContinuedLdaModel, again).update
+    LdaModel_update(corpus, passes=4)
+    assert not np.allclose(again.get_topics(), whole.get_topics(), rtol=1e-4)

@@ -278,6 +278,7 @@ LDA = {
     # No screening (see test_screening_…): every K with every seed.
     "screen_passes": 0,
     "screen_keep": 1,
+    "screen_smaller": False,
     "min_topic_diversity": 0.0,
 }
 
@@ -343,6 +344,15 @@ def test_screening_refits_the_best_k_with_every_seed_and_keeps_the_others_apart(
     # A K named by lda.k_choice is refined too.
     forced = sweep(corpus_dir, [2, 3, 4], screened, forced=out[0]["k"])
     assert {r["k"] for r in forced if not r.get("screened_out")} == {kept[0]["k"], out[0]["k"]}
+    # Each refined K says why: the screen's best, smaller than it, or named by lda.k_choice.
+    why = {r["k"]: r.get("refined_by") for r in forced if not r.get("screened_out")}
+    assert why == {kept[0]["k"]: "screen", out[0]["k"]: "k_choice"}
+    assert all(r.get("refined_by") is None for r in full)
+    smaller = sweep(corpus_dir, [2, 3, 4], dict(screened, screen_smaller=True))
+    refined = {r["k"]: r["refined_by"] for r in smaller if not r.get("screened_out")}
+    assert refined == {
+        k: ("screen" if k == kept[0]["k"] else "smaller") for k in (2, 3, 4) if k <= kept[0]["k"]
+    }
 
 
 def test_screen_choice_keeps_the_most_coherent_distinct_k():
@@ -352,8 +362,11 @@ def test_screen_choice_keeps_the_most_coherent_distinct_k():
         12: {"c_npmi": -0.05, "topic_diversity": 0.6},
         16: {"c_npmi": 0.05, "topic_diversity": 0.3},  # most coherent, but its topics overlap
     }
-    settings = {"screen_keep": 2, "min_topic_diversity": 0.5}
+    settings = {"screen_keep": 2, "min_topic_diversity": 0.5, "screen_smaller": False}
     assert screen_choice(fits, settings) == [8, 12]
+    # With screen_smaller, every K below the picks too (4: the rule may choose it)
+    assert screen_choice(fits, dict(settings, screen_smaller=True)) == [4, 8, 12]
+    assert screen_choice(fits, dict(settings, screen_keep=1, screen_smaller=True)) == [4, 8]
     assert screen_choice(fits, settings, forced=4) == [4, 8, 12]
     assert screen_choice(fits, dict(settings, min_topic_diversity=0.9)) == [8, 16]  # none: all
 

@@ -71,8 +71,12 @@ def test_every_k_is_fitted_and_described(seed_run):
         assert {int(r["topic"]) for r in topics} == set(range(1, k + 1))
         labels = [r["topic_label"] for r in topics if r["rank"] == "1"][::2]
         assert len(set(labels)) == k
-    # Successive halving: screen_keep K refined with every seed, the chosen among them.
-    assert len(refined) == config["screen_keep"] < len(config["k"])
+    # Successive halving: screen_keep K refined with every seed (and with screen_smaller every
+    # K below them), the chosen among them.
+    assert config["screen_keep"] <= len(refined) < len(config["k"])
+    smallest = min(int(r["k"]) for r in refined)
+    assert config["screen_smaller"]
+    assert all(int(r["k"]) > smallest for r in selection if r not in refined)
     assert next(r for r in selection if r["chosen"] == "yes") in refined
     # Only the chosen K is applied to every document (results/lda/chosen).
     assert not list((seed_run / "results" / "lda").glob("k*/doc_topics.csv"))

@@ -66,7 +66,8 @@ def batched_inference(model, chunk, collect_sstats: bool = False):
     if empty.any():
         gamma[empty] = alpha
         theta[empty] = np.exp(dirichlet_expectation(alpha))
-    # The documents still updating, and their pairs (positions into ids/counts).
+    # The documents in the arrays (those still updating, and some finished: `finished`), and
+    # their pairs (positions into ids/counts).
     docs = np.flatnonzero(~empty)
     sizes = lengths[docs]
     positions = np.arange(len(ids))
@@ -78,6 +79,7 @@ def batched_inference(model, chunk, collect_sstats: bool = False):
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
     active_phinorm = np.einsum("jk,jk->j", active_theta[rows], active_beta) + epsilon
 
+    finished = np.zeros(len(docs), dtype=bool)
     for _ in range(model.iterations):
         if not len(docs):
             break
@@ -87,24 +89,34 @@ def batched_inference(model, chunk, collect_sstats: bool = False):
         active_theta = np.exp(dirichlet_expectation(active_gamma))
         active_phinorm = np.einsum("jk,jk->j", active_theta[rows], active_beta) + epsilon
         done = np.mean(np.abs(active_gamma - last), axis=1) < model.gamma_threshold
+        done &= ~finished
         if not done.any():
             continue
-        # Stopped documents keep their values; the others go on without them.
         done_pairs = np.repeat(done, sizes)
         gamma[docs[done]] = active_gamma[done]
         theta[docs[done]] = active_theta[done]
         phinorm[positions[done_pairs]] = active_phinorm[done_pairs]
-        going, going_pairs = ~done, ~done_pairs
+        finished |= done
+        # Finished documents leave the arrays once they are half of them (copying the arrays
+        # every time one stops would cost as much as updating them all; until then a finished
+        # document is updated in vain, its values already kept).
+        if 2 * finished.sum() < len(finished):
+            continue
+        going = ~finished
+        going_pairs = np.repeat(going, sizes)
         docs, sizes, positions = docs[going], sizes[going], positions[going_pairs]
         active_gamma, active_theta = active_gamma[going], active_theta[going]
         active_beta, active_counts = active_beta[going_pairs], active_counts[going_pairs]
         active_phinorm = active_phinorm[going_pairs]
         rows = np.repeat(np.arange(len(docs)), sizes)
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
+        finished = np.zeros(len(docs), dtype=bool)
     if len(docs):  # out of iterations
-        gamma[docs] = active_gamma
-        theta[docs] = active_theta
-        phinorm[positions] = active_phinorm
+        going = ~finished
+        going_pairs = np.repeat(going, sizes)
+        gamma[docs[going]] = active_gamma[going]
+        theta[docs[going]] = active_theta[going]
+        phinorm[positions[going_pairs]] = active_phinorm[going_pairs]
 
     sstats = None
     if collect_sstats:
@@ -115,18 +127,58 @@ def batched_inference(model, chunk, collect_sstats: bool = False):
     return gamma, sstats
 
 
-class BatchedLdaModel(LdaModel):
+class ContinuedLdaModel(LdaModel):
+    """gensim's LdaModel whose fit can be taken further (`continue_fit`): a fit of p passes
+    continued to q passes is the fit of q passes, bit for bit (tests/test_lda_inference.py).
+
+    gensim's `update` called again is not the same training: it counts the corpus's documents
+    once more (`state.numdocs`), restarts the pass count of the learning rate
+    rho = (offset + pass + updates / chunksize)^-decay, and counts the first pass's updates
+    again (`num_updates`, which a multi-pass fit counts in its first pass only). The
+    continuation undoes the first, shifts `offset` by the passes made, and marks every pass as
+    an extra one."""
+
+    _continuing = False
+
+    def continue_fit(self, corpus, done: int, passes: int) -> None:
+        """Train a fit of `done` passes over `corpus` on to `passes` passes."""
+        self.state.numdocs -= len(corpus)  # update() adds them again
+        self._continuing = True
+        try:
+            self.update(
+                corpus, chunksize=self.chunksize, offset=self.offset + done, passes=passes - done
+            )
+        finally:
+            self._continuing = False
+        self.passes = passes
+
+    def do_mstep(self, rho, other, extra_pass=False):
+        return super().do_mstep(rho, other, extra_pass or self._continuing)
+
+
+class BatchedLdaModel(ContinuedLdaModel):
     """gensim's LdaModel whose E-step runs all the chunk's documents at once."""
 
     def inference(self, chunk, collect_sstats=False):
         return batched_inference(self, chunk, collect_sstats)
 
+    def update_alpha(self, gammat, rho):
+        """gensim's update of a learnt alpha (lda.alpha: auto), its mean E[log theta] taken
+        over the chunk's documents in one array rather than one document at a time."""
+        from gensim.models.ldamodel import update_dir_prior
+
+        count = float(len(gammat))
+        logphat = dirichlet_expectation(gammat).sum(axis=0) / count
+        self.alpha = update_dir_prior(self.alpha, count, logphat, rho)
+        return self.alpha
+
 
 def model_class(inference: str):
-    """The model class of lda.inference: batched (`BatchedLdaModel`) or gensim (`LdaModel`)."""
+    """The model class of lda.inference: batched (`BatchedLdaModel`) or gensim's own E-step
+    (`ContinuedLdaModel`, gensim's LdaModel that can be trained further)."""
     if inference not in INFERENCE:
         raise ValueError(f"lda.inference must be one of {INFERENCE}, not {inference!r}")
-    return BatchedLdaModel if inference == "batched" else LdaModel
+    return BatchedLdaModel if inference == "batched" else ContinuedLdaModel
 
 
 def plain(model):
@@ -149,12 +201,17 @@ def infer(model, chunk, inference: str):
 def perplexity(model, bows, inference: str, chunksize: int) -> float:
     """2^-(per-word bound) on `bows`: what gensim's `log_perplexity(bows)` gives. Its bound infers
     each document alone (the same draws, in order, as chunk by chunk here) and sums term by term
-    in Python; here the terms are summed in arrays (`bound`)."""
+    in Python; here the terms are summed in arrays (`bound`). The model's generator is left as
+    it was found: a fit continued after this is the longer fit (`continue_fit`)."""
     bows = list(bows)
-    gammas = [
-        infer(model, bows[start : start + chunksize], inference)
-        for start in range(0, len(bows), chunksize)
-    ]
+    state = model.random_state.get_state()
+    try:
+        gammas = [
+            infer(model, bows[start : start + chunksize], inference)
+            for start in range(0, len(bows), chunksize)
+        ]
+    finally:
+        model.random_state.set_state(state)
     gamma = np.concatenate(gammas) if gammas else np.zeros((0, model.num_topics))
     flat, _ = _pairs(bows)
     return float(2 ** (-bound(model, bows, gamma) / flat[:, 1].sum()))

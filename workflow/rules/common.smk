@@ -172,6 +172,7 @@ LDA_SWEEP_KEYS = (
     "seeds",
     "screen_passes",
     "screen_keep",
+    "screen_smaller",
     "min_topic_diversity",
     "passes",
     "training_budget",
