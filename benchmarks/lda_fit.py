@@ -19,8 +19,9 @@ one), `equal` (the same number of chunks, of equal size: ceil(N / ceil(N / chunk
 `equal500` (equal chunks of at most 500), `batch` (update_every 0: one M-step per pass), `decay07`
 (equal chunks, decay 0.7), `iter50`, `iter1000` (equal chunks, 50 or 1,000 inference iterations
 per document instead of lda.iterations), `batched` (equal chunks, the batched E-step of
-lda.inference on the corpus held in memory: what the sweep fits by default). At K=10 every variant is fitted with seeds 1–5 (or those
-of --variants); `current` and `equal` also across lda.k with seeds 1–3 (unless --no-sweep).
+lda.inference on the corpus held in memory: what the sweep fits by default). At K=10 every
+variant is fitted with seeds 1–5 (or those of --variants); `current` and `equal` also across
+lda.k with seeds 1–3 (unless --no-sweep).
 
 Prints (and writes to --out, with each corpus's raw measures as a pickle):
 1. at K=10: c_npmi mean ± sd over seeds, stability (mean matched cosine between seeds), CPU per
