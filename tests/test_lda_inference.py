@@ -90,6 +90,22 @@ def test_one_chunk_as_gensim_infers_it(seed_bags, config):
     assert batched_inference(copy.deepcopy(model), chunk)[1] is None
 
 
+def test_blocks_of_documents_change_nothing(seed_bags, config, monkeypatch):
+    """A long chunk is updated in blocks of at most BLOCK_PAIRS pairs (memory): the same values
+    to the last bit as one block."""
+    from gwr import lda_inference
+
+    dictionary, bows = seed_bags
+    model = fit_both(dictionary, bows, config, 6)["batched"]
+    chunk = bows[:100] + [[]] + bows[100:]
+    whole = batched_inference(copy.deepcopy(model), chunk, collect_sstats=True)
+    longest = max(map(len, chunk))
+    monkeypatch.setattr(lda_inference, "BLOCK_PAIRS", longest + 3)
+    assert len(list(lda_inference._blocks(np.cumsum([0, *map(len, chunk)])))) > 20
+    blocked = batched_inference(copy.deepcopy(model), chunk, collect_sstats=True)
+    assert np.array_equal(whole[0], blocked[0]) and np.array_equal(whole[1], blocked[1])
+
+
 def test_a_fit_gives_gensims_topics_on_the_seed(seed_bags, config):
     dictionary, bows = seed_bags
     assert len(bows) > 150

@@ -31,6 +31,9 @@ from gensim.models import LdaModel
 from scipy.sparse import csr_matrix
 
 INFERENCE = ("batched", "gensim")
+# (document, term) pairs updated together at most: the E-step's arrays hold about five times
+# this many values per topic (some 100 MB at 20 topics), whatever the documents' length.
+BLOCK_PAIRS = 250_000
 
 
 def _pairs(chunk) -> tuple[np.ndarray, np.ndarray]:
@@ -45,8 +48,9 @@ def _pairs(chunk) -> tuple[np.ndarray, np.ndarray]:
 
 def batched_inference(model, chunk, collect_sstats: bool = False):
     """What `model.inference(chunk, collect_sstats)` returns (gamma, and the sufficient
-    statistics or None), computed for all the chunk's documents at once (see the module's note).
-    Draws from `model.random_state` as gensim's inference does."""
+    statistics or None), computed for all the chunk's documents at once (see the module's note),
+    in blocks of documents of at most BLOCK_PAIRS (document, term) pairs. Draws from
+    `model.random_state` as gensim's inference does."""
     if not hasattr(chunk, "__len__"):
         chunk = list(chunk)
     dtype = model.dtype
@@ -56,6 +60,36 @@ def batched_inference(model, chunk, collect_sstats: bool = False):
     flat, lengths = _pairs(chunk)
     ids = flat[:, 0].astype(np.intp)
     counts = flat[:, 1].astype(dtype)
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.intp)
+    phinorm = np.empty(len(ids), dtype=dtype)
+    for first, last in _blocks(indptr):
+        span = slice(indptr[first], indptr[last])
+        block = (gamma[first:last], theta[first:last], ids[span], counts[span])
+        phinorm[span] = _update(model, *block, lengths[first:last])
+    sstats = None
+    if collect_sstats:
+        # sstats[k, w] = sum_d n_dw exp(E[log theta_dk]) / phinorm_dw, times exp(E[log beta_kw])
+        beta = model.expElogbeta
+        pairs = csr_matrix((counts / phinorm, ids, indptr), shape=(n, beta.shape[1]))
+        sstats = np.asarray((pairs.T @ theta).T, dtype=dtype) * beta
+    return gamma, sstats
+
+
+def _blocks(indptr: np.ndarray):
+    """(first, last) documents of consecutive blocks of at most BLOCK_PAIRS pairs (a document
+    of more pairs is a block of its own)."""
+    first, n = 0, len(indptr) - 1
+    while first < n:
+        last = int(np.searchsorted(indptr, indptr[first] + BLOCK_PAIRS, side="right")) - 1
+        last = min(max(last, first + 1), n)
+        yield first, last
+        first = last
+
+
+def _update(model, gamma, theta, ids, counts, lengths) -> np.ndarray:
+    """Update the documents' `gamma` and `theta` (= exp E[log theta]) in place until each
+    stops, as gensim's inference does; return the pairs' final phinorm."""
+    dtype = model.dtype
     epsilon = np.finfo(dtype).eps
     beta = model.expElogbeta
     alpha = np.asarray(model.alpha, dtype=dtype)
@@ -117,14 +151,7 @@ def batched_inference(model, chunk, collect_sstats: bool = False):
         gamma[docs[going]] = active_gamma[going]
         theta[docs[going]] = active_theta[going]
         phinorm[positions[going_pairs]] = active_phinorm[going_pairs]
-
-    sstats = None
-    if collect_sstats:
-        # sstats[k, w] = sum_d n_dw exp(E[log theta_dk]) / phinorm_dw, times exp(E[log beta_kw])
-        indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.intp)
-        pairs = csr_matrix((counts / phinorm, ids, indptr), shape=(n, beta.shape[1]))
-        sstats = np.asarray((pairs.T @ theta).T, dtype=dtype) * beta
-    return gamma, sstats
+    return phinorm
 
 
 class ContinuedLdaModel(LdaModel):
