@@ -360,7 +360,8 @@ def screen_note(metrics: list[dict], kept: list[int]) -> tuple[str, str]:
     if not out:
         return "", ""
     passes = out[0]["passes"]
-    by = {m["k"]: m.get("refined_by") for m in metrics if m["k"] in kept}
+    # (a sweep that did not record why: every refined K as the screen's pick)
+    by = {m["k"]: m.get("refined_by") or "screen" for m in metrics if m["k"] in kept}
     best = [k for k in kept if by[k] == "screen"]
     smaller = [k for k in kept if by[k] == "smaller"]
     named = [k for k in kept if by[k] == "k_choice"]
