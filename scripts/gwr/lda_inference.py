@@ -15,7 +15,7 @@ together, in arrays over their (document, term) pairs:
 
 Only the order of the floating-point sums differs (numpy's rather than BLAS's): a whole fit's
 topics agree with gensim's to a cosine of 0.99999 or more (tests/test_lda_inference.py), at a
-third of the time or less (`python benchmarks/lda_fit.py --inference`).
+third of the time or less (`python benchmarks/lda_fit.py --variants equal batched`).
 
 `BatchedLdaModel` is gensim's `LdaModel` with this E-step (gensim's `update` calls `inference`
 for every chunk); `plain` turns it back into an `LdaModel` to save, so that a saved model loads
@@ -28,7 +28,9 @@ import copy
 import numpy as np
 from gensim.matutils import dirichlet_expectation
 from gensim.models import LdaModel
+from gensim.models.ldamodel import update_dir_prior
 from scipy.sparse import csr_matrix
+from scipy.special import gammaln, logsumexp
 
 INFERENCE = ("batched", "gensim")
 # (document, term) pairs updated together at most: the E-step's arrays hold about five times
@@ -40,7 +42,7 @@ def _pairs(chunk) -> tuple[np.ndarray, np.ndarray]:
     """(term ids, counts) of all the chunk's (document, term) pairs, and each document's length."""
     lengths = np.fromiter((len(doc) for doc in chunk), dtype=np.intp, count=len(chunk))
     if chunk and all(isinstance(doc, np.ndarray) for doc in chunk):
-        flat = np.concatenate(chunk) if len(chunk) else np.zeros((0, 2))
+        flat = np.concatenate(chunk)
     else:
         flat = np.array([pair for doc in chunk for pair in doc], dtype=np.float64)
     return flat.reshape(int(lengths.sum()), 2), lengths
@@ -91,7 +93,6 @@ def _update(model, gamma, theta, ids, counts, lengths) -> np.ndarray:
     stops, as gensim's inference does; return the pairs' final phinorm."""
     dtype = model.dtype
     epsilon = np.finfo(dtype).eps
-    beta = model.expElogbeta
     alpha = np.asarray(model.alpha, dtype=dtype)
     phinorm = np.empty(len(ids), dtype=dtype)
 
@@ -100,19 +101,29 @@ def _update(model, gamma, theta, ids, counts, lengths) -> np.ndarray:
     if empty.any():
         gamma[empty] = alpha
         theta[empty] = np.exp(dirichlet_expectation(alpha))
-    # The documents in the arrays (those still updating, and some finished: `finished`), and
-    # their pairs (positions into ids/counts).
+    # The documents in the arrays (those still updating, and some finished: `finished`), each
+    # with its pairs: their positions into ids/counts, topic-word weights and counts.
     docs = np.flatnonzero(~empty)
     sizes = lengths[docs]
     positions = np.arange(len(ids))
-    active_beta = np.ascontiguousarray(beta[:, ids].T)
+    active_beta = np.ascontiguousarray(model.expElogbeta[:, ids].T)
     active_counts = counts
-    active_gamma = gamma[docs]
-    active_theta = theta[docs]
-    rows = np.repeat(np.arange(len(docs)), sizes)
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
-    active_phinorm = np.einsum("jk,jk->j", active_theta[rows], active_beta) + epsilon
+    active_gamma, active_theta = gamma[docs], theta[docs]
 
+    def layout():
+        """Each pair's row among the documents in the arrays, and each document's first pair."""
+        return np.repeat(np.arange(len(docs)), sizes), np.concatenate(([0], np.cumsum(sizes)[:-1]))
+
+    def keep(mask):
+        """Write the values of the documents of `mask` out; return their pairs' mask."""
+        pairs = np.repeat(mask, sizes)
+        gamma[docs[mask]] = active_gamma[mask]
+        theta[docs[mask]] = active_theta[mask]
+        phinorm[positions[pairs]] = active_phinorm[pairs]
+        return pairs
+
+    rows, starts = layout()
+    active_phinorm = np.einsum("jk,jk->j", active_theta[rows], active_beta) + epsilon
     finished = np.zeros(len(docs), dtype=bool)
     for _ in range(model.iterations):
         if not len(docs):
@@ -126,10 +137,7 @@ def _update(model, gamma, theta, ids, counts, lengths) -> np.ndarray:
         done &= ~finished
         if not done.any():
             continue
-        done_pairs = np.repeat(done, sizes)
-        gamma[docs[done]] = active_gamma[done]
-        theta[docs[done]] = active_theta[done]
-        phinorm[positions[done_pairs]] = active_phinorm[done_pairs]
+        keep(done)
         finished |= done
         # Finished documents leave the arrays once they are half of them (copying the arrays
         # every time one stops would cost as much as updating them all; until then a finished
@@ -142,15 +150,10 @@ def _update(model, gamma, theta, ids, counts, lengths) -> np.ndarray:
         active_gamma, active_theta = active_gamma[going], active_theta[going]
         active_beta, active_counts = active_beta[going_pairs], active_counts[going_pairs]
         active_phinorm = active_phinorm[going_pairs]
-        rows = np.repeat(np.arange(len(docs)), sizes)
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
+        rows, starts = layout()
         finished = np.zeros(len(docs), dtype=bool)
     if len(docs):  # out of iterations
-        going = ~finished
-        going_pairs = np.repeat(going, sizes)
-        gamma[docs[going]] = active_gamma[going]
-        theta[docs[going]] = active_theta[going]
-        phinorm[positions[going_pairs]] = active_phinorm[going_pairs]
+        keep(~finished)
     return phinorm
 
 
@@ -192,8 +195,6 @@ class BatchedLdaModel(ContinuedLdaModel):
     def update_alpha(self, gammat, rho):
         """gensim's update of a learnt alpha (lda.alpha: auto), its mean E[log theta] taken
         over the chunk's documents in one array rather than one document at a time."""
-        from gensim.models.ldamodel import update_dir_prior
-
         count = float(len(gammat))
         logphat = dirichlet_expectation(gammat).sum(axis=0) / count
         self.alpha = update_dir_prior(self.alpha, count, logphat, rho)
@@ -240,29 +241,32 @@ def perplexity(model, bows, inference: str, chunksize: int) -> float:
     finally:
         model.random_state.set_state(state)
     gamma = np.concatenate(gammas) if gammas else np.zeros((0, model.num_topics))
-    flat, _ = _pairs(bows)
-    return float(2 ** (-bound(model, bows, gamma) / flat[:, 1].sum()))
-
-
-def bound(model, bows, gamma: np.ndarray) -> float:
-    """gensim's `LdaModel.bound(bows, gamma)` (the variational lower bound of the documents'
-    log likelihood, without subsampling), in arrays over the (document, term) pairs."""
-    from scipy.special import gammaln, logsumexp
-
     flat, lengths = _pairs(bows)
+    return float(2 ** (-bound(model, flat, lengths, gamma) / flat[:, 1].sum()))
+
+
+def bound(model, flat: np.ndarray, lengths: np.ndarray, gamma: np.ndarray) -> float:
+    """gensim's `LdaModel.bound(bows, gamma)` (the variational lower bound of the documents'
+    log likelihood, without subsampling) of documents given by their pairs and lengths
+    (`_pairs`), in arrays over the pairs, a block of BLOCK_PAIRS at a time."""
     ids = flat[:, 0].astype(np.intp)
     counts = flat[:, 1]
-    rows = np.repeat(np.arange(len(bows)), lengths)
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.intp)
     lambda_ = model.state.get_lambda()
     log_beta = dirichlet_expectation(lambda_)
     log_theta = dirichlet_expectation(gamma)
     alpha, eta = model.alpha, model.eta
     # E[log p(doc | theta, beta)]
-    score = float(np.sum(counts * logsumexp(log_theta[rows] + log_beta[:, ids].T, axis=1)))
+    score = 0.0
+    for first, last in _blocks(indptr):
+        span = slice(indptr[first], indptr[last])
+        rows = np.repeat(np.arange(first, last), lengths[first:last])
+        terms = logsumexp(log_theta[rows] + log_beta[:, ids[span]].T, axis=1)
+        score += float(np.sum(counts[span] * terms))
     # E[log p(theta | alpha) - log q(theta | gamma)]
     score += float(np.sum((alpha - gamma) * log_theta))
     score += float(np.sum(gammaln(gamma) - gammaln(alpha)))
-    score += float(len(bows) * gammaln(np.sum(alpha)) - np.sum(gammaln(np.sum(gamma, axis=1))))
+    score += float(len(gamma) * gammaln(np.sum(alpha)) - np.sum(gammaln(np.sum(gamma, axis=1))))
     # E[log p(beta | eta) - log q(beta | lambda)]
     score += float(np.sum((eta - lambda_) * log_beta))
     score += float(np.sum(gammaln(lambda_) - gammaln(eta)))
