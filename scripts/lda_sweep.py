@@ -266,11 +266,6 @@ def screening(ks, settings: dict, forced=None) -> bool:
     return settings["screen_passes"] > 0 and keep < len(ks) and len(settings["seeds"]) > 1
 
 
-def screen_choice(screened: dict[int, dict], settings: dict, forced=None) -> list[int]:
-    """The K refined (see `screen_reasons`), in order."""
-    return sorted(screen_reasons(screened, settings, forced))
-
-
 def screen_reasons(screened: dict[int, dict], settings: dict, forced=None) -> dict[int, str]:
     """The K refined, each with why: `screen` for the lda.screen_keep of best c_npmi in their
     screening fit among those of topic diversity >= lda.min_topic_diversity (all K if none is);

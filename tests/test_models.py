@@ -15,7 +15,7 @@ from lda_choose import (
 )
 from lda_prepare import build_documents, prepare, sample_indices, write_corpus
 from lda_shares import bootstrap_interval, halves_check, share_tables
-from lda_sweep import effective_passes, matched_similarity, screen_choice, screening, sweep
+from lda_sweep import effective_passes, matched_similarity, screen_reasons, screening, sweep
 from tfidf import run as run_tfidf
 
 TFIDF = {
@@ -353,6 +353,11 @@ def test_screening_refits_the_best_k_with_every_seed_and_keeps_the_others_apart(
     assert refined == {
         k: ("screen" if k == kept[0]["k"] else "smaller") for k in (2, 3, 4) if k <= kept[0]["k"]
     }
+
+
+def screen_choice(screened, settings, forced=None) -> list[int]:
+    """The K the screen refines, in order."""
+    return sorted(screen_reasons(screened, settings, forced))
 
 
 def test_screen_choice_keeps_the_most_coherent_distinct_k():
